@@ -52,3 +52,11 @@ export interface Dhcp4Message {
   file: string;
   options: Dhcp4Options;
 }
+
+const MESSAGE_TYPE_NAMES = ['', 'DISCOVER', 'OFFER', 'REQUEST', 'DECLINE', 'ACK', 'NAK', 'RELEASE', 'INFORM'];
+
+/** `DISCOVER`, `ACK`… for logs and counters; `TYPE-n` for values outside RFC 2132 §9.6. */
+export function messageTypeName(type: number | undefined): string {
+  if (type === undefined) return 'NONE';
+  return MESSAGE_TYPE_NAMES[type] || `TYPE-${type}`;
+}
