@@ -134,7 +134,9 @@ export class Dhcp4Server {
       }
       case 'ignore':
         this.counters.countDropped(decision.reason);
-        if (decision.reason === 'unknown-client') {
+        if (decision.reason === 'internal-error') {
+          log.error({ event: 'dhcp4.internal-error', mac: decision.mac, detail: decision.detail, ...where }, 'unexpected error in the DHCPv4 policy');
+        } else if (decision.reason === 'unknown-client') {
           log.info({ event: 'dhcp4.unknown-client', mac: decision.mac, subnet: decision.subnet, ...where }, `no reservation for ${decision.mac}`);
         } else {
           log.debug({ event: 'dhcp4.drop', reason: decision.reason, mac: decision.mac, detail: decision.detail, ...where }, `request dropped: ${decision.reason}`);

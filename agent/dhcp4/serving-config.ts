@@ -1,0 +1,32 @@
+// The configuration the DHCPv4 policy serves from (RFC 2131 §4.3 static allocation): subnets compiled
+// for the hot path and the reservation index, built once per (re)load from a validated IPAM document.
+
+import { isSubnet4 } from '../../protocol/ipam/parse.js';
+import type { Ipam } from '../../protocol/ipam/types.js';
+import { cidrContains, ipv4ToNumber, isIpv4 } from '../../protocol/net/ipv4-address.js';
+import { CompiledReservations } from './compiled-reservation.js';
+import { compileSubnet4 } from './compiled-subnet.js';
+import type { CompiledSubnet4 } from './compiled-subnet.js';
+import { ReservationIndex } from './reservation-index.js';
+
+export interface ServingConfig {
+  subnets: readonly CompiledSubnet4[];
+  index: ReservationIndex;
+  reservationCount: number;
+  /** Encoded per-reservation options (host name, custom options merged with the subnet's). */
+  reservations: CompiledReservations;
+}
+
+/** `ipam` has passed parseIpam. */
+export function buildServingConfig(ipam: Ipam): ServingConfig {
+  const subnets = ipam.subnets.filter(isSubnet4).map(compileSubnet4);
+  const index = ReservationIndex.build(ipam);
+  const reservations = new CompiledReservations();
+  for (const reservation of ipam.reservations) {
+    const subnet = reservation.subnet !== undefined
+      ? subnets.find((s) => s.cidrText === reservation.subnet)
+      : isIpv4(reservation.ip) ? subnets.find((s) => cidrContains(s.cidr, ipv4ToNumber(reservation.ip))) : undefined;
+    if (subnet !== undefined) reservations.get(reservation, subnet);
+  }
+  return { subnets, index, reservationCount: index.size, reservations };
+}
