@@ -94,7 +94,9 @@ export class Dhcp4Server {
 
   private decode(interfaceName: string, frame: Buffer): { udp: UdpFrame; request: Dhcp4Message } | undefined {
     try {
-      const udp = decodeUdpFrame(frame);
+      // Frames relayed or renewed through a kernel socket on a veth (and some virtio NICs) reach the capture
+      // with the UDP checksum not yet filled in (see DecodeUdpFrameOptions): checking it would drop them all.
+      const udp = decodeUdpFrame(frame, { verifyUdpChecksum: false });
       const request = decodeDhcp4(udp.payload);
       this.counters.countReceived(messageTypeName(request.options.get(53)?.[0]));
       return { udp, request };

@@ -30,7 +30,18 @@ function u16(buf: Uint8Array, at: number): number {
   return ((buf[at] as number) << 8) | (buf[at + 1] as number);
 }
 
-export function decodeUdpFrame(buf: Uint8Array): UdpFrame {
+export interface DecodeUdpFrameOptions {
+  /**
+   * Verify the UDP checksum. A capture on the sending host, or across a veth, sees frames whose checksum
+   * the kernel left for the NIC to fill in (CHECKSUM_PARTIAL: only the pseudo-header sum is there), and
+   * libpcap does not say which those are; such a capture passes false, as Kea's LPF filter and
+   * ISC dhcpd's raw path do. The IPv4 header checksum is always computed in software, so it is always checked.
+   * @default true
+   */
+  verifyUdpChecksum?: boolean;
+}
+
+export function decodeUdpFrame(buf: Uint8Array, options?: DecodeUdpFrameOptions): UdpFrame {
   need(buf, 0, 14, 'ethernet header');
   let at = 12;
   let type = u16(buf, at);
@@ -51,7 +62,7 @@ export function decodeUdpFrame(buf: Uint8Array): UdpFrame {
   const headerLength = checkIpv4Header(buf, ip);
   if (buf[ip + 9] !== IP_PROTOCOL_UDP) throw new DecodeError(WHAT, `IP protocol ${buf[ip + 9]} is not UDP`, ip + 9);
   const udp = ip + headerLength;
-  const udpLength = checkUdp(buf, ip, udp, u16(buf, ip + 2) - headerLength);
+  const udpLength = checkUdp(buf, ip, udp, u16(buf, ip + 2) - headerLength, options?.verifyUdpChecksum ?? true);
   const frame: UdpFrame = {
     srcMac: readMac(buf, 6),
     dstMac: readMac(buf, 0),

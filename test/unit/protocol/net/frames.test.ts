@@ -66,6 +66,9 @@ describe('UDP frames', () => {
     };
     expect(() => decodeUdpFrame(corrupt(24, 0xaa))).toThrow(/bad header checksum/);
     expect(() => decodeUdpFrame(corrupt(60, 0xaa))).toThrow(/udp header.*bad checksum/);
+    // A capture of CHECKSUM_PARTIAL frames opts out of the UDP check, never of the IPv4 header check.
+    expect(decodeUdpFrame(corrupt(60, 0xaa), { verifyUdpChecksum: false })).toMatchObject({ srcPort: frame.srcPort, dstPort: frame.dstPort });
+    expect(() => decodeUdpFrame(corrupt(24, 0xaa), { verifyUdpChecksum: false })).toThrow(/bad header checksum/);
     expect(() => decodeUdpFrame(corrupt(20, 0x20))).toThrow(/fragmented/);
     expect(() => decodeUdpFrame(corrupt(23, 6))).toThrow(DecodeError);
     expect(() => decodeUdpFrame(corrupt(12, 0x86))).toThrow(/not IPv4/);
