@@ -1,5 +1,5 @@
 // An open-addressing hash table from a pair of uint32 keys to an int32 value, on typed arrays. It backs the
-// reservation index: a million entries cost ~24 MB and no per-entry objects, where a Map costs far more.
+// validator's uniqueness checks and the reservation index: a million entries cost ~24 MB, no per-entry objects.
 
 const EMPTY = -1;
 

@@ -1,0 +1,41 @@
+// Reads the IPAM file from disk: YAML 1.2 (so `52:54:00:12:34:56` stays a string, not a base-60 number)
+// decoded here, validated by protocol/ipam/parse.ts. Every failure comes back as problems, never a throw.
+
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { parseIpam } from '../../protocol/ipam/parse.js';
+import type { IpamParseResult, IpamProblem } from '../../protocol/ipam/parse.js';
+
+export type { IpamProblem } from '../../protocol/ipam/parse.js';
+
+/** Reads and decodes a YAML file; problems carry the path (missing file) or line:column (syntax). */
+export async function readYamlFile(path: string): Promise<{ ok: true; value: unknown } | { ok: false; problems: IpamProblem[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT'
+      ? `${path} does not exist — check the path (or create the file)`
+      : `${path} cannot be read (${code ?? (error as Error).message}) — check its permissions`;
+    return { ok: false, problems: [{ path, message }] };
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        const where = pos === undefined ? path : `${path}:${pos.line}:${pos.col}`;
+        const what = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+        return { path: where, message: `YAML syntax error: ${what} — fix the file at line ${pos?.line ?? '?'}` };
+      }),
+    };
+  }
+  return { ok: true, value: doc.toJS({ maxAliasCount: 100 }) as unknown };
+}
+
+export async function loadIpamFile(path: string): Promise<IpamParseResult> {
+  const read = await readYamlFile(path);
+  return read.ok ? parseIpam(read.value) : read;
+}
