@@ -1,0 +1,99 @@
+// The RPC methods a region may call on a rack (PROTOCOL.md §6.3), each with a params and a result schema.
+// Unknown keys are stripped, not refused, so a newer region's optional parameter does not break an older rack.
+
+import { z } from 'zod';
+import { cidr4Schema, ipv4Schema, macSchema } from '../ipam/field-schemas.js';
+import { epochMs } from './fields.js';
+
+/** The sync service's states (ioredis RedisStatus-style), reported by `status` and in the rack status hash. */
+export const RACK_SYNC_STATES = ['standalone', 'connecting', 'syncing', 'live', 'degraded'] as const;
+export type RackSyncState = (typeof RACK_SYNC_STATES)[number];
+
+const noParams = z.object({});
+const count = z.number().int().nonnegative();
+
+export const interfaceStatusSchema = z.object({
+  name: z.string(),
+  up: z.boolean(),
+  mac: macSchema.optional(),
+  addresses: z.array(z.string()),
+  /** Frames received/sent by rackd on it since start. */
+  received: count.optional(),
+  sent: count.optional(),
+});
+
+export const syncStatusSchema = z.object({
+  state: z.enum(RACK_SYNC_STATES),
+  /** Revision being served; 0 before any config from the region. */
+  revision: count,
+  /** The region's last issued revision as last seen; absent while Redis is unreachable. */
+  region_revision: count.optional(),
+  last_applied_at: epochMs.optional(),
+  /** Events waiting to be sent (memory + journal). */
+  queued_events: count,
+});
+
+export const pingResultSchema = z.object({ rack: z.string(), time: epochMs, version: z.string() });
+
+export const statusResultSchema = z.object({
+  rack: z.string(),
+  version: z.string(),
+  uptime_s: z.number().nonnegative(),
+  revision: count,
+  /** DHCP message counts since start by type (`discover`, `offer`, `ack`, `nak`, `drop`, …). */
+  served: z.record(z.string(), count),
+  reservations: count,
+  interfaces: z.array(interfaceStatusSchema),
+  sync: syncStatusSchema,
+});
+
+export const reservationsParamsSchema = z.object({ subnet: cidr4Schema.optional(), mac: macSchema.optional(), limit: count.optional() });
+
+export const servedReservationSchema = z.object({
+  mac: macSchema,
+  ip: ipv4Schema,
+  subnet: z.string(),
+  hostname: z.string().optional(),
+  client_id: z.string().optional(),
+  /** Last DHCP message from this client, ms since the epoch; absent when never seen since start. */
+  last_seen: epochMs.optional(),
+});
+
+export const reservationsResultSchema = z.object({ revision: count, total: count, reservations: z.array(servedReservationSchema) });
+
+/** `reload` re-reads the latest snapshot from the region (or, standalone, the IPAM file). */
+export const reloadResultSchema = z.object({ revision: count, source: z.enum(['region', 'file']) });
+
+export const RPC_METHODS = {
+  ping: { params: noParams, result: pingResultSchema, implemented: true },
+  status: { params: noParams, result: statusResultSchema, implemented: true },
+  reservations: { params: reservationsParamsSchema, result: reservationsResultSchema, implemented: true },
+  reload: { params: noParams, result: reloadResultSchema, implemented: true },
+  // Declared so the names are reserved and a rack answers `not-implemented`; later issues define them.
+  scan: { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
+  'discovery.clear': { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
+  probe: { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
+} as const;
+
+export type RpcMethod = keyof typeof RPC_METHODS;
+export type RpcParams<M extends RpcMethod> = z.input<(typeof RPC_METHODS)[M]['params']>;
+export type RpcResult<M extends RpcMethod> = z.output<(typeof RPC_METHODS)[M]['result']>;
+
+export const RPC_METHOD_NAMES = Object.keys(RPC_METHODS) as RpcMethod[];
+
+export function isRpcMethod(name: string): name is RpcMethod {
+  return Object.hasOwn(RPC_METHODS, name);
+}
+
+export const RPC_ERROR_CODES = [
+  'unknown-method', 'not-implemented', 'invalid-params', 'deadline-exceeded', 'unsupported-version', 'busy', 'internal',
+] as const;
+export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
+
+export const rpcErrorSchema = z.object({
+  code: z.enum(RPC_ERROR_CODES).or(z.string()),
+  message: z.string(),
+  /** The parameter at fault for `invalid-params`. */
+  field: z.string().optional(),
+});
+export type RpcError = { code: RpcErrorCode | (string & {}); message: string; field?: string };
