@@ -1,11 +1,20 @@
-// Counters for the DHCPv4 server: what came in, what went out, and why anything was dropped.
-// Plain integers in Maps: cheap on the hot path, read by `status` and (later) Prometheus.
+// Counters for a DHCP server (v4 or v6): message types in, replies out, drops by stable reason.
+// Plain integers in Maps: cheap on the hot path, read by `status`, the RPC and the metrics endpoint.
 
-export class Dhcp4Counters {
+export interface ServerCounterSnapshot {
+  received: Record<string, number>;
+  sent: Record<string, number>;
+  dropped: Record<string, number>;
+  decodeErrors: number;
+  sendErrors: number;
+}
+
+export class ServerCounters {
   readonly received = new Map<string, number>();
   readonly sent = new Map<string, number>();
   readonly dropped = new Map<string, number>();
   decodeErrors = 0;
+  sendErrors = 0;
 
   countReceived(type: string): void {
     this.received.set(type, (this.received.get(type) ?? 0) + 1);
@@ -19,12 +28,13 @@ export class Dhcp4Counters {
     this.dropped.set(reason, (this.dropped.get(reason) ?? 0) + 1);
   }
 
-  snapshot(): { received: Record<string, number>; sent: Record<string, number>; dropped: Record<string, number>; decodeErrors: number } {
+  snapshot(): ServerCounterSnapshot {
     return {
       received: Object.fromEntries(this.received),
       sent: Object.fromEntries(this.sent),
       dropped: Object.fromEntries(this.dropped),
       decodeErrors: this.decodeErrors,
+      sendErrors: this.sendErrors,
     };
   }
 }
