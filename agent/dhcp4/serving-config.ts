@@ -7,12 +7,14 @@ import { cidrContains, ipv4ToNumber, isIpv4 } from '../../protocol/net/ipv4-addr
 import { CompiledReservations } from './compiled-reservation.js';
 import { compileSubnet4 } from './compiled-subnet.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
+import type { ReservationLookup } from './live-reservations.js';
 import { ReservationIndex } from './reservation-index.js';
 
 export interface ServingConfig {
   subnets: readonly CompiledSubnet4[];
-  index: ReservationIndex;
-  reservationCount: number;
+  /** Immutable from a file; a LiveReservations (base + overlay) under region sync. */
+  index: ReservationLookup;
+  readonly reservationCount: number;
   /** Encoded per-reservation options (host name, custom options merged with the subnet's). */
   reservations: CompiledReservations;
 }

@@ -1,0 +1,154 @@
+// What the rack serves from the region and where it is in the region's history (PROTOCOL.md §4.4): each snapshot or
+// delta applied in one synchronous step, then recorded in the state dir (debounced) with its revision and entry id.
+
+import type { Logger } from 'pino';
+import { parseIpam } from '../../protocol/ipam/parse.js';
+import type { Ipam } from '../../protocol/ipam/types.js';
+import type { ConfigChange, ConfigEntry } from '../../protocol/region/config-entries.js';
+import type { ServingConfig } from '../dhcp4/serving-config.js';
+import { AppliedStateStore } from './applied-state.js';
+import type { AppliedPosition, DeltaRecord } from './applied-state.js';
+import { ConfigModel } from './config-model.js';
+import type { ChangeOutcome } from './config-model.js';
+
+type DeltaEntry = Exclude<ConfigEntry, { type: 'snapshot' }>;
+type DeltaChange = Exclude<ConfigChange, { type: 'snapshot' }>;
+
+/** The change alone, as the delta log stores it (the position is stored beside it). */
+function changeOf(entry: DeltaEntry): DeltaChange {
+  switch (entry.type) {
+    case 'put-reservation': return { type: entry.type, reservation: entry.reservation };
+    case 'delete-reservation': return entry.subnet === undefined ? { type: entry.type, mac: entry.mac } : { type: entry.type, mac: entry.mac, subnet: entry.subnet };
+    case 'put-subnet': return { type: entry.type, subnet: entry.subnet };
+    case 'delete-subnet': return { type: entry.type, cidr: entry.cidr };
+  }
+}
+
+export interface AppliedConfigOptions {
+  /** `<state_dir>/region`. */
+  dir: string;
+  logger: Logger;
+  /** @default 200 */
+  persistDebounceMs?: number;
+  /** A new generation of subnets is served (snapshot, subnet put/delete): DHCPv6 re-reads its subnets. */
+  onSubnetsChanged?: (subnets: readonly (Ipam['subnets'][number])[]) => void;
+  /** Fold the overlay into a new base past this many overlay keys. @default 30000 */
+  foldThreshold?: number;
+  now?: () => number;
+}
+
+export class AppliedConfig {
+  private modelValue = ConfigModel.empty();
+  private positionValue: AppliedPosition = { revision: 0, entryId: '0-0' };
+  private foldTimer: NodeJS.Timeout | undefined;
+  readonly store: AppliedStateStore;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly options: AppliedConfigOptions) {
+    this.log = options.logger;
+    this.now = options.now ?? Date.now;
+    this.store = new AppliedStateStore(
+      { dir: options.dir, debounceMs: options.persistDebounceMs, onError: (err) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state; retrying on the next change') },
+      () => (this.positionValue.revision === 0 ? undefined : { ...this.positionValue, ipam: this.modelValue.toIpam() }),
+    );
+  }
+
+  get serving(): ServingConfig {
+    return this.modelValue.serving;
+  }
+
+  get model(): ConfigModel {
+    return this.modelValue;
+  }
+
+  get position(): AppliedPosition {
+    return this.positionValue;
+  }
+
+  /** Serves the last applied state from disk; false when there is none. */
+  async loadFromDisk(): Promise<boolean> {
+    const loaded = await this.store.load();
+    if (loaded === undefined) return false;
+    const parsed = parseIpam(loaded.base.ipam);
+    if (!parsed.ok) {
+      this.log.warn({ event: 'region.state.invalid', problems: parsed.problems.slice(0, 5) }, 'region state on disk is invalid; waiting for the region');
+      return false;
+    }
+    let model = ConfigModel.fromIpam(parsed.ipam);
+    let position: AppliedPosition = { epoch: loaded.base.epoch, revision: loaded.base.revision, entryId: loaded.base.entryId, appliedAt: loaded.base.appliedAt };
+    for (const record of loaded.deltas) {
+      if (record.change !== undefined && record.change.type !== 'snapshot') model = model.apply(record.change).next ?? model;
+      position = { epoch: record.epoch, revision: record.revision, entryId: record.entryId, appliedAt: record.appliedAt };
+    }
+    this.modelValue = model;
+    this.positionValue = position;
+    this.log.info({ event: 'region.state.loaded', revision: position.revision, epoch: position.epoch, reservations: model.reservationCount, replayed: loaded.deltas.length }, `serving region revision ${position.revision} from disk`);
+    return true;
+  }
+
+  /** A file-based start before any region config (revision 0, nothing persisted). */
+  useBootstrap(ipam: Ipam): void {
+    this.modelValue = ConfigModel.fromIpam(ipam);
+  }
+
+  applySnapshot(entry: Pick<ConfigEntry, 'epoch' | 'revision'>, entryId: string, ipam: Ipam): void {
+    this.modelValue = ConfigModel.fromIpam(ipam);
+    this.positionValue = { epoch: entry.epoch, revision: entry.revision, entryId, appliedAt: this.now() };
+    this.store.baseChanged();
+    this.options.onSubnetsChanged?.(this.modelValue.subnets);
+    this.log.info({ event: 'region.sync.applied', revision: entry.revision, change: 'snapshot', subnets: ipam.subnets.length, reservations: ipam.reservations.length }, `snapshot revision ${entry.revision} applied`);
+  }
+
+  /** Applies a delta in one synchronous step; a refused one still consumes its revision (PROTOCOL.md §4.4). */
+  applyDelta(entry: DeltaEntry, entryId: string): ChangeOutcome {
+    const { epoch, revision } = entry;
+    const change = changeOf(entry);
+    const { outcome, next } = this.modelValue.apply(change);
+    if (next !== undefined) this.modelValue = next;
+    this.positionValue = { epoch, revision, entryId, appliedAt: this.now() };
+    const record: DeltaRecord = { ...this.positionValue, ...(outcome.ok ? { change } : {}) };
+    if (next !== undefined) {
+      this.store.baseChanged();
+      this.options.onSubnetsChanged?.(next.subnets);
+    } else {
+      this.store.delta(record);
+    }
+    if (outcome.ok) {
+      const where = { ...(outcome.mac === undefined ? {} : { mac: outcome.mac }), ...(outcome.ip === undefined ? {} : { ip: outcome.ip }) };
+      this.log.info({ event: 'region.sync.applied', revision, change: entry.type, ...where }, `revision ${revision} ${entry.type} applied`);
+      this.scheduleFold();
+    }
+    return outcome;
+  }
+
+  /** An authentic but invalid entry: its revision is consumed, what is served does not change. */
+  consume(epoch: string, revision: number, entryId: string): void {
+    this.positionValue = { epoch, revision, entryId, appliedAt: this.now() };
+    this.store.delta({ ...this.positionValue });
+  }
+
+  /** Moves the cursor past entries that changed nothing (skipped), so a restart does not read them again. */
+  advanceCursor(entryId: string): void {
+    this.positionValue = { ...this.positionValue, entryId };
+  }
+
+  private scheduleFold(): void {
+    if (this.foldTimer !== undefined || this.modelValue.overlaySize < (this.options.foldThreshold ?? 30_000)) return;
+    // After the burst: a fold is O(n) and blocks the packet loop for that long, so not in the middle of one.
+    this.foldTimer = setTimeout(() => {
+      this.foldTimer = undefined;
+      const started = this.now();
+      this.modelValue.fold();
+      this.log.info({ event: 'region.sync.folded', reservations: this.modelValue.reservationCount, ms: this.now() - started }, 'reservation overlay folded into a new base');
+    }, 1000);
+    this.foldTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.foldTimer !== undefined) clearTimeout(this.foldTimer);
+    this.foldTimer = undefined;
+    await this.store.flush().catch((err: unknown) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state at close'));
+    this.store.close();
+  }
+}

@@ -1,0 +1,183 @@
+// The region config as served (PROTOCOL.md §4.2 deltas on a §4.3 snapshot): reservation puts and deletes go into
+// the live overlay in O(1) after the same placement and uniqueness rules as the IPAM file; subnet changes rebuild.
+
+import { parseIpam, isSubnet4 } from '../../protocol/ipam/parse.js';
+import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from '../../protocol/ipam/types.js';
+import type { ConfigChange } from '../../protocol/region/config-entries.js';
+import { cidrContains, ipv4ToNumber, parseCidr4 } from '../../protocol/net/ipv4-address.js';
+import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
+import { CompiledReservations } from '../dhcp4/compiled-reservation.js';
+import { compileSubnet4 } from '../dhcp4/compiled-subnet.js';
+import type { CompiledSubnet4 } from '../dhcp4/compiled-subnet.js';
+import { LiveReservations } from '../dhcp4/live-reservations.js';
+import type { PlacedReservation } from '../dhcp4/live-reservations.js';
+import type { ServingConfig } from '../dhcp4/serving-config.js';
+
+/** Why a change was not applied: the field (inside the entry's `data`) and a message naming the fix. */
+export interface ChangeProblem {
+  field: string;
+  message: string;
+}
+
+export type ChangeOutcome = { ok: true; mac?: string; ip?: string } | ({ ok: false } & ChangeProblem);
+
+interface Subnet4Slot {
+  config: Subnet4Config;
+  cidr: Cidr4;
+  /** Addresses no reservation may take (the IPAM file's rule): network, broadcast, gateway, server_ip. */
+  taken: Map<number, string>;
+}
+
+function slotOf(config: Subnet4Config): Subnet4Slot | undefined {
+  const cidr = parseCidr4(config.cidr);
+  if (cidr === undefined) return undefined;
+  const taken = new Map<number, string>();
+  if (cidr.prefixLength <= 30) {
+    taken.set(cidr.network, 'the network address');
+    taken.set((cidr.network | ~cidr.mask) >>> 0, 'the broadcast address');
+  }
+  if (config.gateway !== undefined) taken.set(ipv4ToNumber(config.gateway), 'the subnet’s gateway');
+  if (config.server_ip !== undefined) taken.set(ipv4ToNumber(config.server_ip), 'the subnet’s server_ip');
+  return { config, cidr, taken };
+}
+
+/**
+ * One generation of subnets (compiled once) with a LiveReservations under it. `serving` is the object the DHCPv4
+ * server reads per packet: reservation deltas mutate its index in place, subnet changes and folds replace it.
+ */
+export class ConfigModel {
+  private readonly slots: Subnet4Slot[];
+  private readonly compiled: readonly CompiledSubnet4[];
+  private readonly compiledReservations: CompiledReservations;
+  private live: LiveReservations;
+  serving: ServingConfig;
+
+  private constructor(readonly subnets: readonly (Subnet4Config | Subnet6Config)[], reservations: readonly PlacedReservation[], compiled?: CompiledReservations) {
+    const v4 = subnets.filter(isSubnet4);
+    this.slots = v4.flatMap((s) => slotOf(s) ?? []);
+    this.compiled = v4.map(compileSubnet4);
+    this.compiledReservations = compiled ?? new CompiledReservations();
+    this.live = LiveReservations.build(v4.map((s) => s.cidr), reservations);
+    this.serving = this.servingConfig();
+  }
+
+  /** `ipam` has passed parseIpam, which fills every reservation's `subnet`. */
+  static fromIpam(ipam: Ipam): ConfigModel {
+    return new ConfigModel(ipam.subnets, ipam.reservations as PlacedReservation[]);
+  }
+
+  static empty(): ConfigModel {
+    return new ConfigModel([], []);
+  }
+
+  private servingConfig(): ServingConfig {
+    const live = this.live;
+    return {
+      subnets: this.compiled,
+      index: live,
+      get reservationCount() {
+        return live.size;
+      },
+      reservations: this.compiledReservations,
+    };
+  }
+
+  get reservationCount(): number {
+    return this.live.size;
+  }
+
+  get overlaySize(): number {
+    return this.live.overlaySize;
+  }
+
+  reservations(): Iterable<PlacedReservation> {
+    return this.live.entries();
+  }
+
+  toIpam(): Ipam {
+    return { subnets: [...this.subnets], reservations: [...this.live.entries()] };
+  }
+
+  /** Moves the overlay into a new base. O(n): the caller runs it off the delta path, when the overlay is large. */
+  fold(): void {
+    this.live = this.live.fold();
+    this.serving = this.servingConfig();
+  }
+
+  /**
+   * Applies a delta: in place for reservations; a new model for subnet changes (returned, the caller swaps it in).
+   * A snapshot is not a delta: build it with fromIpam.
+   */
+  apply(change: Exclude<ConfigChange, { type: 'snapshot' }>): { outcome: ChangeOutcome; next?: ConfigModel } {
+    switch (change.type) {
+      case 'put-reservation':
+        return { outcome: this.putReservation(change.reservation) };
+      case 'delete-reservation':
+        return { outcome: this.deleteReservation(change.mac, change.subnet) };
+      case 'put-subnet':
+        return this.putSubnet(change.subnet);
+      case 'delete-subnet':
+        return this.deleteSubnet(change.cidr);
+    }
+  }
+
+  private putReservation(reservation: Reservation): ChangeOutcome {
+    const placed = this.place(reservation);
+    if (!placed.ok) return placed;
+    const subnet = placed.slot.config.cidr;
+    const holder = this.live.byIp(reservation.ip);
+    if (holder !== undefined && !(holder.mac === reservation.mac && holder.subnet === subnet)) {
+      return { ok: false, field: 'data.ip', message: `${reservation.ip} is already reserved for ${holder.mac} in ${holder.subnet ?? subnet} — delete that reservation first; an address is given to one MAC` };
+    }
+    const clientId = reservation.client_id;
+    const idHolder = clientId === undefined ? undefined : this.live.byClientId(subnet, clientId);
+    if (idHolder !== undefined && idHolder.mac !== reservation.mac) {
+      return { ok: false, field: 'data.client_id', message: `client id ${clientId} is already used by ${idHolder.mac} in ${subnet} — client ids must be unique within a subnet` };
+    }
+    this.live.put({ ...reservation, subnet });
+    return { ok: true, mac: reservation.mac, ip: reservation.ip };
+  }
+
+  private place(reservation: Reservation): { ok: true; slot: Subnet4Slot } | ({ ok: false } & ChangeProblem) {
+    const ip = ipv4ToNumber(reservation.ip);
+    let slot = this.slots.find((s) => cidrContains(s.cidr, ip));
+    if (reservation.subnet !== undefined) {
+      const named = this.slots.find((s) => s.config.cidr === reservation.subnet);
+      if (named === undefined) return { ok: false, field: 'data.subnet', message: `${reservation.subnet} is not an IPv4 subnet this rack has — publish the subnet first` };
+      if (!cidrContains(named.cidr, ip)) return { ok: false, field: 'data.ip', message: `${reservation.ip} is outside its subnet ${reservation.subnet} — fix the address or the subnet` };
+      slot = named;
+    }
+    if (slot === undefined) return { ok: false, field: 'data.ip', message: `${reservation.ip} is in no subnet — publish a subnet containing it first` };
+    const taken = slot.taken.get(ip);
+    if (taken !== undefined) return { ok: false, field: 'data.ip', message: `${reservation.ip} is ${taken} of ${slot.config.cidr} — reserve a free host address` };
+    return { ok: true, slot };
+  }
+
+  private deleteReservation(mac: string, subnet?: string): ChangeOutcome {
+    const cidrs = subnet === undefined ? this.slots.map((s) => s.config.cidr) : [subnet];
+    let ip: string | undefined;
+    for (const cidr of cidrs) ip = this.live.remove(cidr, mac)?.ip ?? ip;
+    return ip === undefined ? { ok: true, mac } : { ok: true, mac, ip };
+  }
+
+  /** Creates or replaces a subnet, keeping its reservations; the whole document is re-checked like the IPAM file. */
+  private putSubnet(subnet: Subnet4Config | Subnet6Config): { outcome: ChangeOutcome; next?: ConfigModel } {
+    const subnets = this.subnets.some((s) => s.cidr === subnet.cidr)
+      ? this.subnets.map((s) => (s.cidr === subnet.cidr ? subnet : s))
+      : [...this.subnets, subnet];
+    const reservations = [...this.live.entries()];
+    const parsed = parseIpam({ subnets, reservations });
+    if (!parsed.ok) {
+      const problem = parsed.problems[0];
+      return { outcome: { ok: false, field: 'data', message: `subnet ${subnet.cidr} refused: ${problem?.path}: ${problem?.message}` } };
+    }
+    return { outcome: { ok: true }, next: new ConfigModel(parsed.ipam.subnets, parsed.ipam.reservations as PlacedReservation[]) };
+  }
+
+  /** The subnet's reservations go with it (PROTOCOL.md §4.2); deleting an absent subnet is a no-op. */
+  private deleteSubnet(cidr: string): { outcome: ChangeOutcome; next?: ConfigModel } {
+    if (!this.subnets.some((s) => s.cidr === cidr)) return { outcome: { ok: true } };
+    const reservations = [...this.live.entries()].filter((r) => r.subnet !== cidr);
+    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), reservations, this.compiledReservations) };
+  }
+}

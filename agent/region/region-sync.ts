@@ -1,0 +1,252 @@
+// The rack's region service (PROTOCOL.md §4–§7): serves the last good config from disk at once, then connects,
+// catches up and follows the config stream, answers RPC, sends events and heartbeats, and reconnects with backoff.
+
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Ipam } from '../../protocol/ipam/types.js';
+import type { ConfigRefusal } from '../../protocol/region/config-entries.js';
+import { DEFAULT_PREFIX, rackKeys, regionKeys } from '../../protocol/region/keys.js';
+import type { RackKeys, RegionKeys } from '../../protocol/region/keys.js';
+import type { RackEvent } from '../../protocol/region/events.js';
+import type { RackSyncState, RpcResult, interfaceStatusSchema, syncStatusSchema } from '../../protocol/region/rpc-methods.js';
+import type { ServingConfig } from '../dhcp4/serving-config.js';
+import type { InterfaceInfo } from '../net/interface-info.js';
+import { AppliedConfig } from './applied-config.js';
+import { ConfigFollower } from './config-follower.js';
+import { EventJournal } from './event-journal.js';
+import { eventTransport } from './event-transport.js';
+import { Heartbeat } from './heartbeat.js';
+import { Outbox } from './outbox.js';
+import { RackEvents } from './rack-events.js';
+import { connectRedis } from './redis-connection.js';
+import { rpcHandlers } from './rpc-handlers.js';
+import { RpcServer } from './rpc-server.js';
+
+export type RegionSyncStatus = RackSyncState;
+
+export interface RegionSyncOptions {
+  /** `redis://`, `rediss://` (TLS) or `unix:///path`; user and password as in any Redis URL. */
+  redisUrl: string;
+  rackId: string;
+  /** The shared HMAC secret (parseSecret of the secret file). */
+  secret: Uint8Array;
+  /** @default 'rackd' */
+  prefix?: string;
+  /** The daemon's state dir: this service keeps `region/applied.json`, `region/applied.log`, `region/outbox/`. */
+  stateDir: string;
+  logger: Logger;
+  /** rackd's version, reported by ping/status and the heartbeat. */
+  version: string;
+  /** Served (as revision 0) when the state dir has no region config yet. @default undefined — serve nothing */
+  bootstrap?: Ipam;
+  /** Called when the region replaces the subnets (not on reservation deltas). */
+  onSubnetsChanged?: (subnets: readonly (Ipam['subnets'][number])[]) => void;
+  /** What `status` reports about the DHCP side. */
+  rackInfo: { served(): Record<string, number>; interfaces(): z.output<typeof interfaceStatusSchema>[] };
+  /** XREAD/XREADGROUP BLOCK timeout, ms. @default 5000 */
+  blockMs?: number;
+  /** @default 10000 */
+  heartbeatMs?: number;
+  /** @default 200 */
+  persistDebounceMs?: number;
+  /** How often sent events are checked for the region's ack, ms. @default 2000 */
+  ackCheckMs?: number;
+  now?: () => number;
+}
+
+export class RegionSync {
+  private statusValue: RegionSyncStatus = 'standalone';
+  readonly events: RackEvents;
+  readonly keys: RegionKeys;
+  readonly rackKeys: RackKeys;
+  private readonly applied: AppliedConfig;
+  private readonly journal: EventJournal;
+  private readonly log: Logger;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private redis: Redis | undefined;
+  private connections: Redis[] = [];
+  private outbox: Outbox | undefined;
+  private follower: ConfigFollower | undefined;
+  private rpc: RpcServer | undefined;
+  private heartbeat: Heartbeat | undefined;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private loops: Promise<void>[] = [];
+  private readonly reported = new Set<string>();
+  private closing: Promise<void> | undefined;
+  private interfacesDigest: string | undefined;
+
+  constructor(private readonly options: RegionSyncOptions) {
+    this.log = options.logger;
+    this.now = options.now ?? Date.now;
+    this.startedAt = this.now();
+    this.keys = regionKeys(options.prefix ?? DEFAULT_PREFIX);
+    this.rackKeys = rackKeys(options.rackId, options.prefix ?? DEFAULT_PREFIX);
+    const dir = join(options.stateDir, 'region');
+    this.applied = new AppliedConfig({
+      dir, logger: this.log, persistDebounceMs: options.persistDebounceMs, now: this.now, onSubnetsChanged: options.onSubnetsChanged,
+    });
+    this.journal = new EventJournal(join(dir, 'outbox'));
+    this.events = new RackEvents(options.rackId, (event) => this.emit(event), this.now);
+  }
+
+  get status(): RegionSyncStatus {
+    return this.statusValue;
+  }
+
+  /** What the DHCPv4 server serves; read per packet. */
+  get serving(): ServingConfig {
+    return this.applied.serving;
+  }
+
+  get revision(): number {
+    return this.applied.position.revision;
+  }
+
+  /** The subnets served now (IPv4 and IPv6), for DHCPv6 at start. */
+  get subnets(): Ipam['subnets'] {
+    return [...this.applied.model.subnets];
+  }
+
+  /** Reports `interfaces-changed` when the served interfaces differ from the last report (the first one included). */
+  noteInterfaces(interfaces: readonly InterfaceInfo[]): void {
+    const digest = JSON.stringify(interfaces.map((i) => [i.name, i.mac, i.up, i.addresses]));
+    if (digest === this.interfacesDigest) return;
+    this.interfacesDigest = digest;
+    this.events.interfacesChanged(interfaces);
+  }
+
+  /**
+   * Serves what the state dir holds before returning (else `bootstrap`, else nothing); Redis is connected in the
+   * background, never awaited: a rack serves from disk before Redis is reachable.
+   */
+  async start(bootstrap: Ipam | undefined = this.options.bootstrap): Promise<void> {
+    if (this.statusValue !== 'standalone') return;
+    const fromDisk = await this.applied.loadFromDisk();
+    if (!fromDisk && bootstrap !== undefined) this.applied.useBootstrap(bootstrap);
+    const waiting = await this.journal.open();
+    if (waiting > 0) this.log.info({ event: 'region.events.journal', count: waiting }, `${waiting} events from the journal to send`);
+    this.setStatus('connecting');
+    this.connect();
+  }
+
+  private connect(): void {
+    const { redisUrl, rackId, secret } = this.options;
+    const redis = connectRedis(redisUrl, `rackd:${rackId}`);
+    const configBlocking = connectRedis(redisUrl, `rackd:${rackId}:config`);
+    const rpcBlocking = connectRedis(redisUrl, `rackd:${rackId}:rpc`);
+    this.redis = redis;
+    this.connections = [redis, configBlocking, rpcBlocking];
+    for (const c of this.connections) c.on('error', (err: Error) => this.log.debug({ event: 'region.redis.error', err: err.message }, 'redis connection error'));
+    this.outbox = new Outbox({
+      journal: this.journal, logger: this.log,
+      transport: eventTransport({ redis, secret, stream: this.keys.eventStream, rack: rackId, now: this.now }),
+    });
+    redis.on('ready', () => this.onReady());
+    redis.on('close', () => this.onLost());
+    this.follower = new ConfigFollower({
+      redis, blocking: configBlocking, keys: this.keys, secret, applied: this.applied, logger: this.log, blockMs: this.options.blockMs,
+      host: { progress: (state, error) => this.onProgress(state, error), refused: (refusal, id) => this.refused(refusal, this.keys.configStream, id) },
+    });
+    this.rpc = new RpcServer({
+      redis, blocking: rpcBlocking, keys: this.rackKeys, secret, logger: this.log, blockMs: this.options.blockMs, now: this.now,
+      handlers: rpcHandlers(this.rackView(), this.now), refused: (refusal, stream, id) => this.refused(refusal, stream, id),
+    });
+    this.heartbeat = new Heartbeat({
+      redis, keys: this.rackKeys, regionKeys: this.keys, secret, intervalMs: this.options.heartbeatMs,
+      status: () => ({ rack: rackId, state: this.statusValue, revision: this.revision, version: this.options.version, started: this.startedAt, time: this.now() }),
+    });
+    this.heartbeat.start();
+    this.ackTimer = setInterval(() => void this.outbox?.checkAcks().catch(() => undefined), this.options.ackCheckMs ?? 2000);
+    this.ackTimer.unref();
+    for (const c of this.connections) c.connect().catch(() => undefined);
+    this.loops = [this.follower.run(), this.rpc.run()];
+  }
+
+  private onReady(): void {
+    this.outbox?.resume();
+    void this.heartbeat?.beat().catch(() => undefined);
+  }
+
+  private onLost(): void {
+    this.outbox?.pause();
+    if (this.statusValue !== 'standalone' && this.closing === undefined) this.setStatus('degraded');
+  }
+
+  private onProgress(state: 'syncing' | 'live' | 'degraded', error?: unknown): void {
+    if (this.closing !== undefined) return;
+    if (state === 'degraded' && this.statusValue !== 'degraded') {
+      this.log.warn({ event: 'region.sync.failed', err: error instanceof Error ? error.message : String(error) }, 'region sync failed; serving the last good config and retrying');
+    }
+    this.setStatus(state);
+  }
+
+  private setStatus(next: RegionSyncStatus): void {
+    if (next === this.statusValue) return;
+    this.log.info({ event: 'region.status', from: this.statusValue, to: next, revision: this.revision }, `region ${this.statusValue} -> ${next}`);
+    this.statusValue = next;
+    if (next === 'live' || next === 'syncing') void this.heartbeat?.beat().catch(() => undefined);
+  }
+
+  private emit(event: RackEvent): void {
+    this.outbox?.emit(event);
+  }
+
+  /** Logged once per entry (a re-sync retry meets the same refused snapshot again) and reported upstream. */
+  refused(refusal: ConfigRefusal, stream: string, entryId: string | undefined): void {
+    const id = `${stream} ${entryId ?? refusal.field}`;
+    if (this.reported.has(id)) return;
+    if (this.reported.size > 10_000) this.reported.clear();
+    this.reported.add(id);
+    this.log.warn({ event: 'region.refused', kind: refusal.kind, field: refusal.field, message: refusal.message, stream, entry_id: entryId, revision: refusal.revision }, `region entry refused: ${refusal.message}`);
+    this.events.refused(refusal, stream, entryId);
+  }
+
+  /** RPC `reload` and SIGHUP: re-read the latest snapshot. */
+  async reload(): Promise<RpcResult<'reload'>> {
+    if (this.follower === undefined) throw new Error('region sync is not started');
+    await this.follower.reload();
+    return { revision: this.revision, source: 'region' };
+  }
+
+  syncStatus(): z.output<typeof syncStatusSchema> {
+    const position = this.applied.position;
+    const region = this.follower?.regionRevision;
+    return {
+      state: this.statusValue, revision: position.revision, queued_events: this.outbox?.queued ?? this.journal.size,
+      ...(region === undefined ? {} : { region_revision: region }),
+      ...(position.appliedAt === undefined ? {} : { last_applied_at: position.appliedAt }),
+    };
+  }
+
+  private rackView() {
+    const { rackInfo } = this.options;
+    return {
+      rack: this.options.rackId, version: this.options.version, startedAt: this.startedAt,
+      revision: () => this.revision, served: () => rackInfo.served(), interfaces: () => rackInfo.interfaces(),
+      sync: () => this.syncStatus(), reservations: () => this.applied.model.reservations(),
+      reservationCount: () => this.applied.model.reservationCount, lastSeen: (mac: string) => this.events.lastSeen.get(mac),
+      reload: () => this.reload(),
+    };
+  }
+
+  /** Idempotent: stops the loops, sends what it can, journals the rest, writes the applied state. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.follower?.close();
+    this.rpc?.close();
+    this.heartbeat?.close();
+    if (this.ackTimer !== undefined) clearInterval(this.ackTimer);
+    if (this.redis?.status === 'ready') await Promise.race([this.outbox?.flush(), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await this.outbox?.close();
+    for (const c of this.connections) c.disconnect();
+    await Promise.allSettled(this.loops);
+    await this.applied.close();
+  }
+}
