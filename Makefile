@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CONFIG ?=
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 
-.PHONY: all deps build run test test-unit test-integration lint typecheck bench clean
+.PHONY: all deps build run test test-unit test-integration lint typecheck bench clean install uninstall
 
 all: build
 
@@ -42,3 +42,26 @@ typecheck: $(NODE_MODULES_STAMP)
 
 clean:
 	rm -rf dist
+
+# `make install` as root: the built tree in $(PREFIX) with production deps only, the hardened unit, and
+# example configs in /etc/rackd when absent (never overwritten). DESTDIR stages a package root.
+PREFIX ?= /opt/rackd
+UNITDIR ?= /etc/systemd/system
+CONFDIR ?= /etc/rackd
+install: build
+	install -d $(DESTDIR)$(PREFIX) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR)
+	cp -r bin dist package.json package-lock.json README.md $(DESTDIR)$(PREFIX)/
+	cd $(DESTDIR)$(PREFIX) && npm ci --omit=dev --no-audit --no-fund
+	sed 's|/opt/rackd|$(PREFIX)|g; s|/etc/rackd/|$(CONFDIR)/|g' systemd/rackd.service > $(DESTDIR)$(UNITDIR)/rackd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rackd.service
+	[ -e $(DESTDIR)$(CONFDIR)/rackd.yaml ] || install -m 0644 systemd/rackd.yaml $(DESTDIR)$(CONFDIR)/rackd.yaml
+	[ -e $(DESTDIR)$(CONFDIR)/ipam.yaml ] || install -m 0644 examples/ipam.yaml $(DESTDIR)$(CONFDIR)/ipam.yaml
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "installed: set interfaces: in $(CONFDIR)/rackd.yaml, then systemctl enable --now rackd"
+
+# Leaves $(CONFDIR) and the state directory: they are the operator's.
+uninstall:
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl disable --now rackd.service || true; fi
+	rm -f $(DESTDIR)$(UNITDIR)/rackd.service
+	rm -rf $(DESTDIR)$(PREFIX)
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi

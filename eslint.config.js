@@ -17,4 +17,9 @@ export default tseslint.config(
     files: ['agent/cli/**', 'test/**', 'bin/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain Node scripts the benches run as separate processes (no TypeScript to declare the globals).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', performance: 'readonly', console: 'readonly' } },
+  },
 );

@@ -3,12 +3,16 @@
 
 import { checkConfig } from './check-config.js';
 import { run } from './run.js';
+import { scan } from './scan.js';
+import { status } from './status.js';
 
 const USAGE = `usage: rackd <command> [options]
 
 commands:
   run            serve DHCP on the configured interfaces (foreground; systemd runs this)
   check-config   validate an IPAM file and print a summary
+  scan           ARP-scan networks and print who answers (no daemon needed)
+  status         summary of the running daemon (interfaces, counters) from its loopback endpoint
 
 rackd <command> --help for the command's options`;
 
@@ -19,6 +23,10 @@ async function main(argv: string[]): Promise<number> {
       return run(rest);
     case 'check-config':
       return checkConfig(rest);
+    case 'scan':
+      return scan(rest);
+    case 'status':
+      return status(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -30,4 +38,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+process.exitCode = await main(argv);
+// `run` ends explicitly: the pcap binding keeps a closed capture's poll handle alive until a frame arrives,
+// which on a quiet link is never. Logs are written synchronously, so nothing is lost.
+if (argv[0] === 'run' && !argv.includes('--help') && !argv.includes('-h')) process.exit(process.exitCode);

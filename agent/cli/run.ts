@@ -6,12 +6,19 @@ import { loadDaemonConfig, mergeCliFlags } from '../config/daemon-config.js';
 import type { RackdOptions as FileOptions } from '../config/daemon-config.js';
 import { Rackd, StartupError } from '../daemon/rackd.js';
 import { createLogger } from '../log/logger.js';
+import { ServiceShell, installFatalHandlers } from '../service/service-shell.js';
+import { rateLimitOptions } from '../service/service-config.js';
+import { readSecretFile } from '../region/region-mode.js';
+import type { RegionModeOptions } from '../region/region-mode.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 
 const HELP = `usage: rackd run [--config FILE] [--ipam FILE] [--interface NAME]… [--state-dir DIR]
                  [--log-level fatal|error|warn|info|debug|trace] [--log-format json|pretty]
+                 [--redis URL --rack-id ID --secret-file FILE [--prefix P]] [--metrics-listen HOST:PORT|'']
 
-Flags override the config file (default /etc/rackd/rackd.yaml when it exists).`;
+Flags override the config file (default /etc/rackd/rackd.yaml when it exists).
+With --redis the config comes from the region (redis://, rediss:// or unix:///path) and is kept in
+<state-dir>/region; --ipam is then only read on first boot, when the state dir holds no region config.`;
 
 const FLAGS = {
   config: { type: 'string' },
@@ -20,6 +27,11 @@ const FLAGS = {
   'state-dir': { type: 'string' },
   'log-level': { type: 'string' },
   'log-format': { type: 'string' },
+  redis: { type: 'string' },
+  'rack-id': { type: 'string' },
+  'secret-file': { type: 'string' },
+  prefix: { type: 'string' },
+  'metrics-listen': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -40,6 +52,11 @@ async function resolveOptions(argv: string[]): Promise<FileOptions | number> {
     state_dir: values['state-dir'],
     log_level: values['log-level'] as LogLevel | undefined,
     log_format: values['log-format'] as LogFormat | undefined,
+    redis: values.redis,
+    rack_id: values['rack-id'],
+    secret_file: values['secret-file'],
+    prefix: values.prefix,
+    metrics_listen: values['metrics-listen'],
   });
 }
 
@@ -54,20 +71,44 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof options === 'number') return options;
 
   const logger = createLogger({ level: options.log_level, format: options.log_format });
+  installFatalHandlers(logger);
   if (options.interfaces.length === 0) {
     logger.fatal({ event: 'rackd.fatal' }, 'no interfaces to serve: pass --interface NAME or set `interfaces:` in the config file');
     return 1;
   }
-  const rackd = new Rackd({ ipamPath: options.ipam, interfaces: options.interfaces, stateDir: options.state_dir, logger });
+  let region: RegionModeOptions | undefined;
+  try {
+    region = await regionOptions(options);
+  } catch (error) {
+    logger.fatal({ event: 'rackd.fatal' }, (error as Error).message);
+    return 1;
+  }
+  const rackd = new Rackd({ ipamPath: options.ipam, interfaces: options.interfaces, stateDir: options.state_dir, logger, region, discovery: options.discovery, rateLimit: rateLimitOptions(options.rate_limit) });
+  const service = new ServiceShell(rackd, { logger, metricsListen: options.metrics_listen });
   try {
     await rackd.start();
+    await service.start();
   } catch (error) {
     const message = error instanceof StartupError ? error.message : String((error as Error).stack ?? error);
     logger.fatal({ event: 'rackd.fatal' }, message);
     rackd.close();
+    service.close();
     return 1;
   }
-  return serveUntilSignalled(rackd, logger);
+  const code = await serveUntilSignalled(rackd, logger);
+  service.close();
+  return code;
+}
+
+/** Region mode needs all three of --redis, --rack-id and --secret-file; the secret is read once, here. */
+async function regionOptions(options: FileOptions): Promise<RegionModeOptions | undefined> {
+  if (options.redis === undefined) return undefined;
+  if (options.rack_id === undefined) throw new Error('--redis needs --rack-id ID (or `rack_id:` in the config file): the name this rack has in the region');
+  if (options.secret_file === undefined) {
+    throw new Error('--redis needs --secret-file FILE (or `secret_file:`): the secret shared with the region, e.g. `openssl rand -hex 32 > /etc/rackd/region.secret`');
+  }
+  const secret = await readSecretFile(options.secret_file);
+  return { redisUrl: options.redis, rackId: options.rack_id, secret, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
 }
 
 function serveUntilSignalled(rackd: Rackd, logger: ReturnType<typeof createLogger>): Promise<number> {
@@ -82,7 +123,8 @@ function serveUntilSignalled(rackd: Rackd, logger: ReturnType<typeof createLogge
     const stop = (signal: string) => {
       logger.info({ event: 'rackd.stopping', signal }, `${signal} received, stopping`);
       rackd.close();
-      resolve(0);
+      // Unsent events go to the journal and the region state to disk before the process ends.
+      void rackd.closed().finally(() => resolve(0));
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

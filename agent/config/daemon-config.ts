@@ -6,8 +6,12 @@ import { z } from 'zod';
 import { strictObject } from '../../protocol/ipam/field-schemas.js';
 import { issuesToProblems } from '../../protocol/ipam/problem.js';
 import type { IpamProblem } from '../../protocol/ipam/problem.js';
+import { discoveryConfigSchema } from '../discovery/config-schema.js';
+import type { DiscoveryConfig } from '../discovery/config-schema.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import { readYamlFile } from './ipam-file.js';
+import { metricsListenSchema, rateLimitSchema } from '../service/service-config.js';
+import type { RateLimitConfig } from '../service/service-config.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/rackd/rackd.yaml';
 
@@ -22,14 +26,24 @@ export interface RackdOptions {
   log_level: LogLevel;
   /** `json` lines for journald, `pretty` for a person at a terminal. @default 'json' */
   log_format: LogFormat;
-  /** Region Redis URL (`redis://host:6379/0`); unset: no region sync. @default undefined */
+  /**
+   * Region Redis URL: `redis://[user:pass@]host:6379/0`, `rediss://…` (TLS) or `unix:///run/redis.sock`.
+   * Unset: standalone (IPAM file + SIGHUP). Set: the config comes from the region and `ipam` only bootstraps a
+   * rack whose state dir holds no region config yet. @default undefined
+   */
   redis?: string;
   /** This rack's id in the region. @default undefined (region sync needs it) */
   rack_id?: string;
   /** File holding the shared secret for the region. @default undefined */
   secret_file?: string;
-  /** Key prefix in Redis. @default undefined ('rackd:' when region sync is enabled) */
+  /** Key prefix in Redis (PROTOCOL.md §2). @default undefined ('rackd' when region sync is enabled) */
   prefix?: string;
+  /** Network discovery (ARP/mDNS observation, scans, rogue DHCP, conflicts). @default undefined — off */
+  discovery?: DiscoveryConfig;
+  /** Loopback HOST:PORT serving GET /metrics and /status (read by `rackd status`); '' turns it off. @default undefined — '127.0.0.1:9467' */
+  metrics_listen?: string;
+  /** DHCPv4 flood protection (see service-config.ts). @default undefined — per_mac 2/s burst 10, global 1000/s burst 2000 */
+  rate_limit?: RateLimitConfig;
 }
 
 export const DEFAULT_OPTIONS: Readonly<RackdOptions> = Object.freeze({
@@ -57,10 +71,13 @@ const optionsSchema = strictObject({
   state_dir: path('state_dir').default(DEFAULT_OPTIONS.state_dir),
   log_level: z.enum(LOG_LEVELS, { error: `log_level must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   log_format: z.enum(LOG_FORMATS, { error: `log_format must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
-  redis: z.string().regex(/^rediss?:\/\/\S+$/, { error: 'redis must be a URL like redis://10.0.0.5:6379/0' }).optional(),
-  rack_id: z.string().min(1, { error: 'rack_id is empty — set it or remove the line' }).optional(),
+  redis: z.string().regex(/^(rediss?:\/\/|unix:\/\/\/)\S+$/, { error: 'redis must be a URL like redis://10.0.0.5:6379/0, rediss://… or unix:///run/redis.sock' }).optional(),
+  rack_id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'rack_id must be 1–64 of A-Z a-z 0-9 . _ - (it becomes part of Redis key names)' }).optional(),
   secret_file: path('secret_file').optional(),
-  prefix: z.string().optional(),
+  prefix: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'prefix must be 1–64 of A-Z a-z 0-9 . _ : - (no braces)' }).optional(),
+  discovery: discoveryConfigSchema.optional(),
+  metrics_listen: metricsListenSchema.optional(),
+  rate_limit: rateLimitSchema.optional(),
 });
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -94,6 +111,11 @@ export interface CliFlags {
   state_dir?: string | undefined;
   log_level?: string | undefined;
   log_format?: string | undefined;
+  redis?: string | undefined;
+  rack_id?: string | undefined;
+  secret_file?: string | undefined;
+  prefix?: string | undefined;
+  metrics_listen?: string | undefined;
 }
 
 /** Flags given on the command line replace the file's values; `--interface` given at all replaces the list. */

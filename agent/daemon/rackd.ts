@@ -6,10 +6,25 @@ import type { Logger } from 'pino';
 import { loadIpamFile } from '../config/ipam-file.js';
 import { Dhcp4Server, DHCP4_REQUEST_FILTER } from '../dhcp4/server.js';
 import { buildServingConfig } from '../dhcp4/serving-config.js';
+import { Dhcp6Service } from '../dhcp6/service.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
+import type { Ipam } from '../../protocol/ipam/types.js';
+import { rackdVersion } from '../region/rackd-version.js';
+import { interfaceStatuses, servedCounts } from '../region/region-mode.js';
+import type { RegionModeOptions } from '../region/region-mode.js';
+import { RegionSync } from '../region/region-sync.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { readInterfaces } from '../net/interfaces.js';
 import { PcapPort } from '../net/pcap-port.js';
+import { createDhcp4Admission } from '../dhcp4/admission.js';
+import type { Dhcp4RateLimitOptions } from '../dhcp4/rate-limit.js';
+import { InterfaceFollower } from '../service/interface-follower.js';
+import type { InterfacesChangedListener } from '../service/interface-follower.js';
+import { LogRateLimiter } from '../service/log-rate-limit.js';
+import type { MetricsSource } from '../service/metrics.js';
+import type { DiscoveryConfig } from '../discovery/config-schema.js';
+import { startDiscovery } from '../discovery/daemon-wiring.js';
+import type { DiscoveryService } from '../discovery/service.js';
 
 export interface RackdOptions {
   /** Standalone IPAM file (YAML). */
@@ -19,6 +34,15 @@ export interface RackdOptions {
   /** Where the daemon keeps its state. */
   stateDir: string;
   logger: Logger;
+  /**
+   * Region sync (`--redis`): the config comes from the region, served from `<stateDir>/region` until Redis answers;
+   * the IPAM file is then only a first-boot bootstrap. @default undefined — standalone (IPAM file, SIGHUP)
+   */
+  region?: RegionModeOptions;
+  /** The `discovery:` section of rackd.yaml. @default undefined — discovery off */
+  discovery?: DiscoveryConfig;
+  /** Flood protection before the DHCPv4 policy. @default undefined — no rate limits */
+  rateLimit?: Dhcp4RateLimitOptions;
 }
 
 export type RackdStatus = 'starting' | 'running' | 'stopping' | 'stopped';
@@ -33,15 +57,32 @@ export class Rackd {
   private serving: ServingConfig | undefined;
   private interfaceView = new Map<string, InterfaceInfo>();
   private readonly server: Dhcp4Server;
+  private readonly follower: InterfaceFollower;
+  private readonly logLimiter = new LogRateLimiter();
+  private readonly dhcp6: Dhcp6Service;
   private readonly log: Logger;
+  private readonly region: RegionSync | undefined;
+  private closing: Promise<void> | undefined;
+  /** Network discovery when enabled; its onEvent() is where region sync can take the events (toRegionEvent). */
+  discovery: DiscoveryService | undefined;
 
   constructor(private readonly options: RackdOptions) {
     this.log = options.logger;
+    this.region = options.region === undefined ? undefined : this.createRegion(options.region);
     this.server = new Dhcp4Server({
       logger: this.log,
       config: () => this.currentConfig(),
       interfaceInfo: (name) => this.interfaceView.get(name),
+      events: this.region?.events,
+      admit: options.rateLimit === undefined ? undefined : createDhcp4Admission(options.rateLimit),
+      admitLog: (event) => this.logLimiter.admit(event),
     });
+    this.follower = new InterfaceFollower({
+      entries: options.interfaces, logger: this.log, servedSubnets: () => this.currentConfig().subnets.map((s) => s.cidr),
+      open: (name) => this.openInterface(name), close: (name) => this.server.removePort(name),
+      onView: (view) => (this.interfaceView = new Map(view.map((info) => [info.name, info]))),
+    });
+    this.dhcp6 = new Dhcp6Service({ logger: this.log, stateDir: options.stateDir, interfaces: options.interfaces, interfaceInfo: (name) => this.interfaceView.get(name) });
   }
 
   get status(): RackdStatus {
@@ -50,6 +91,21 @@ export class Rackd {
 
   async start(): Promise<void> {
     await mkdir(this.options.stateDir, { recursive: true });
+    const ipam = this.region === undefined ? await this.loadFile() : await this.startRegion(this.region);
+    await this.refreshInterfaces();
+    const missing = this.follower.missingNamed([...this.interfaceView.values()]);
+    // A named interface that does not exist is a typo until proven otherwise: fail with the usual message.
+    if (missing.length > 0) this.openInterface(missing[0] ?? '');
+    this.follower.start([...this.interfaceView.values()]);
+    this.discovery = await this.startDiscovery();
+    await this.dhcp6.apply(ipam).catch((error: unknown) => {
+      throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
+    });
+    this.setStatus('running');
+    this.log.info({ event: 'rackd.ready', interfaces: this.server.interfaces }, 'rackd ready');
+  }
+
+  private async loadFile(): Promise<Ipam> {
     const loaded = await loadIpamFile(this.options.ipamPath);
     if (!loaded.ok) {
       const problems = loaded.problems.map((p) => `${p.path}: ${p.message}`);
@@ -57,14 +113,45 @@ export class Rackd {
     }
     this.serving = buildServingConfig(loaded.ipam);
     this.log.info({ event: 'config.loaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM loaded');
+    return loaded.ipam;
+  }
+
+  private createRegion(region: RegionModeOptions): RegionSync {
+    return new RegionSync({
+      ...region, stateDir: this.options.stateDir, logger: this.log, version: rackdVersion(),
+      rackInfo: {
+        served: () => servedCounts(this.server.counters),
+        interfaces: () => interfaceStatuses(this.options.interfaces, this.interfaceView, this.server.portStats()),
+      },
+      onSubnetsChanged: (subnets) => void this.dhcp6.apply({ subnets: [...subnets], reservations: [] }).catch((err: unknown) => {
+        this.log.error({ event: 'dhcp6.apply-failed', err }, 'cannot apply the region subnets to DHCPv6');
+      }),
+    });
+  }
+
+  /** Serves the state dir's region config (or, on first boot, the IPAM file if there is one); never waits for Redis. */
+  private async startRegion(region: RegionSync): Promise<Ipam> {
+    const file = await loadIpamFile(this.options.ipamPath);
+    if (!file.ok) this.log.debug({ event: 'config.bootstrap-skipped', file: this.options.ipamPath, problems: file.problems }, 'no usable IPAM file to bootstrap from');
+    await region.start(file.ok ? file.ipam : undefined);
+    this.log.info({ event: 'config.loaded', source: 'region', revision: region.revision, ...this.configSummary() }, 'region config loaded');
+    return { subnets: region.subnets, reservations: [] };
+  }
+
+  /** SIGHUP under a region: re-read the latest snapshot; failure keeps the config being served. */
+  private async reloadRegion(region: RegionSync): Promise<void> {
     await this.refreshInterfaces();
-    for (const name of this.options.interfaces) this.openInterface(name);
-    this.setStatus('running');
-    this.log.info({ event: 'rackd.ready', interfaces: this.server.interfaces }, 'rackd ready');
+    try {
+      const { revision } = await region.reload();
+      this.log.info({ event: 'config.reloaded', source: 'region', revision, ...this.configSummary() }, 'region snapshot reloaded');
+    } catch (error) {
+      this.log.error({ event: 'config.reload-failed', source: 'region', err: error }, 'region reload failed; the last good config keeps serving');
+    }
   }
 
   /** SIGHUP: re-read the IPAM file; an invalid one is refused and the last good one keeps serving. */
   async reload(): Promise<void> {
+    if (this.region !== undefined) return this.reloadRegion(this.region);
     await this.refreshInterfaces();
     const loaded = await loadIpamFile(this.options.ipamPath);
     if (!loaded.ok) {
@@ -72,31 +159,70 @@ export class Rackd {
       return;
     }
     this.serving = buildServingConfig(loaded.ipam);
+    await this.dhcp6.apply(loaded.ipam);
     this.log.info({ event: 'config.reloaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM reloaded');
   }
 
+  /** Interfaces DHCPv4 is served on now (names and pattern matches that exist). */
+  get servedInterfaces(): string[] {
+    return this.follower.served;
+  }
+
+  /** Called with the served list whenever an interface starts or stops being served (hot-plug). */
+  onInterfacesChanged(listener: InterfacesChangedListener): void {
+    this.follower.onChange(listener);
+  }
+
+  metricsSource(): MetricsSource {
+    return {
+      dhcp4: () => this.server.counters.snapshot(),
+      ports: () => this.server.portStats(),
+      reservations: () => this.configSummary().reservations,
+      subnets: () => this.configSummary().subnets,
+      logLinesSuppressed: () => this.logLimiter.suppressedTotal,
+    };
+  }
+
   statusReport(): Record<string, unknown> {
-    return { status: this.statusValue, ...this.configSummary(), dhcp4: this.server.counters.snapshot(), ports: this.server.portStats() };
+    return { status: this.statusValue, interfaces: this.follower.served, ...this.configSummary(), dhcp4: this.server.counters.snapshot(), dhcp6: this.dhcp6.snapshot(), ports: this.server.portStats(), region: this.region?.syncStatus(), discovery: this.discovery?.statusReport() };
   }
 
   close(): void {
     if (this.statusValue === 'stopped') return;
     this.setStatus('stopping');
+    this.follower.close();
     this.server.close();
+    this.dhcp6.close();
+    this.closing = Promise.all([this.region?.close(), this.discovery?.close()]).then(() => undefined);
     this.setStatus('stopped');
   }
 
+  /** Resolves once close() has journaled unsent events and written the region state. */
+  async closed(): Promise<void> {
+    await this.closing;
+  }
+
+  private async startDiscovery(): Promise<DiscoveryService | undefined> {
+    const wiring = { config: this.options.discovery, logger: this.log, servedInterfaces: this.options.interfaces, stateDir: this.options.stateDir };
+    return startDiscovery({ ...wiring, interfaceInfo: (name) => this.interfaceView.get(name), serving: () => this.currentConfig() }).catch((error: unknown) => {
+      throw new StartupError(`cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`);
+    });
+  }
+
   private currentConfig(): ServingConfig {
+    if (this.region !== undefined) return this.region.serving;
     if (!this.serving) throw new Error('no serving config yet');
     return this.serving;
   }
 
   private configSummary(): { subnets: number; reservations: number } {
-    return { subnets: this.serving?.subnets.length ?? 0, reservations: this.serving?.reservationCount ?? 0 };
+    const serving = this.region?.serving ?? this.serving;
+    return { subnets: serving?.subnets.length ?? 0, reservations: serving?.reservationCount ?? 0 };
   }
 
   private async refreshInterfaces(): Promise<void> {
     this.interfaceView = new Map((await readInterfaces()).map((info) => [info.name, info]));
+    this.region?.noteInterfaces(this.options.interfaces.flatMap((name) => this.interfaceView.get(name) ?? []));
   }
 
   private openInterface(name: string): void {
@@ -108,7 +234,7 @@ export class Rackd {
     try {
       this.server.addPort(new PcapPort(name, { filter: DHCP4_REQUEST_FILTER }));
     } catch (error) {
-      throw new StartupError(`cannot capture on ${name}: ${(error as Error).message} (rackd needs CAP_NET_RAW and CAP_NET_ADMIN, or root)`);
+      throw new StartupError(`cannot capture on ${name}: ${(error as Error).message} (rackd needs CAP_NET_RAW, or root)`);
     }
     this.log.info({ event: 'dhcp4.listening', interface: name, mac: info.mac, addresses: info.addresses }, `serving DHCPv4 on ${name}`);
   }

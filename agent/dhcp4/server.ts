@@ -10,8 +10,10 @@ import { decodeUdpFrame, encodeUdpFrame } from '../../protocol/net/udp-frame.js'
 import type { UdpFrame } from '../../protocol/net/udp-frame.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import type { PacketPort } from '../net/packet-port.js';
-import { Dhcp4Counters } from './counters.js';
+import { ServerCounters } from '../stats/server-counters.js';
+import type { Dhcp4Admission } from './admission.js';
 import type { Dhcp4Decision } from './decision.js';
+import type { Dhcp4EventSink } from './event-sink.js';
 import { handleDhcp4 } from './policy.js';
 import type { ServingConfig } from './serving-config.js';
 
@@ -26,10 +28,16 @@ export interface Dhcp4ServerOptions {
   config: () => ServingConfig;
   /** The current view of an interface (addresses change at run time). */
   interfaceInfo: (name: string) => InterfaceInfo | undefined;
+  /** Told of every decided request (region events, last seen). @default undefined — none */
+  events?: Dhcp4EventSink;
+  /** Flood protection, checked before the policy; a reason drops the request. @default undefined — none */
+  admit?: Dhcp4Admission;
+  /** Whether to log one more line of this event now (a flood must not fill the journal). @default always */
+  admitLog?: (event: string) => { allowed: boolean; suppressed: number };
 }
 
 export class Dhcp4Server {
-  readonly counters = new Dhcp4Counters();
+  readonly counters = new ServerCounters();
   private readonly ports = new Map<string, PacketPort>();
   private statusValue: Dhcp4ServerStatus = 'ready';
 
@@ -84,8 +92,15 @@ export class Dhcp4Server {
         return;
       }
       const { udp, request } = decoded;
+      const limited = this.options.admit?.(request, this.options.config());
+      if (limited !== undefined) {
+        this.counters.countDropped(limited);
+        return;
+      }
       const arrival = { iface, vid: udp.vid, srcMac: udp.srcMac, srcIp: udp.srcIp, dstIp: udp.dstIp };
-      this.act(port, udp, handleDhcp4(request, arrival, this.options.config()));
+      const decision = handleDhcp4(request, arrival, this.options.config());
+      this.act(port, udp, decision);
+      this.options.events?.decided(decision, request, { interface: port.interfaceName, vid: udp.vid });
     } catch (error) {
       this.counters.countDropped('internal-error');
       this.options.logger.error({ event: 'dhcp4.internal-error', interface: port.interfaceName, err: error }, 'unexpected error handling a DHCPv4 frame');
@@ -139,7 +154,8 @@ export class Dhcp4Server {
         if (decision.reason === 'internal-error') {
           log.error({ event: 'dhcp4.internal-error', mac: decision.mac, detail: decision.detail, ...where }, 'unexpected error in the DHCPv4 policy');
         } else if (decision.reason === 'unknown-client') {
-          log.info({ event: 'dhcp4.unknown-client', mac: decision.mac, subnet: decision.subnet, ...where }, `no reservation for ${decision.mac}`);
+          const admitted = this.options.admitLog?.('dhcp4.unknown-client') ?? { allowed: true, suppressed: 0 };
+          if (admitted.allowed) log.info({ event: 'dhcp4.unknown-client', mac: decision.mac, subnet: decision.subnet, suppressed: admitted.suppressed, ...where }, `no reservation for ${decision.mac}`);
         } else {
           log.debug({ event: 'dhcp4.drop', reason: decision.reason, mac: decision.mac, detail: decision.detail, ...where }, `request dropped: ${decision.reason}`);
         }
