@@ -24,6 +24,8 @@ import { LogRateLimiter } from '../service/log-rate-limit.js';
 import type { MetricsSource } from '../service/metrics.js';
 import type { DiscoveryConfig } from '../discovery/config-schema.js';
 import { startDiscovery } from '../discovery/daemon-wiring.js';
+import { toRegionEvent } from '../discovery/region-events.js';
+import { discoveryRpcHandlers } from '../discovery/rpc.js';
 import type { DiscoveryService } from '../discovery/service.js';
 
 export interface RackdOptions {
@@ -98,6 +100,7 @@ export class Rackd {
     if (missing.length > 0) this.openInterface(missing[0] ?? '');
     this.follower.start([...this.interfaceView.values()]);
     this.discovery = await this.startDiscovery();
+    if (this.discovery !== undefined && this.region !== undefined) this.connectDiscoveryToRegion(this.discovery, this.region);
     await this.dhcp6.apply(ipam).catch((error: unknown) => {
       throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
     });
@@ -207,6 +210,16 @@ export class Rackd {
     return startDiscovery({ ...wiring, interfaceInfo: (name) => this.interfaceView.get(name), serving: () => this.currentConfig() }).catch((error: unknown) => {
       throw new StartupError(`cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`);
     });
+  }
+
+  /** Discovery's findings go upstream as region events, and its RPC methods are answered on the rack's stream. */
+  private connectDiscoveryToRegion(discovery: DiscoveryService, region: RegionSync): void {
+    const rackId = this.options.region?.rackId ?? '';
+    discovery.onEvent((event) => {
+      const regional = toRegionEvent(event, rackId);
+      if (regional !== undefined) region.report(regional);
+    });
+    region.addRpcHandlers(discoveryRpcHandlers(discovery));
   }
 
   private currentConfig(): ServingConfig {

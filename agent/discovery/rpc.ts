@@ -1,7 +1,9 @@
 // Handlers for the discovery RPC methods (PROTOCOL.md §6.3: scan, discovery.clear, probe): params checked
-// here with their own schemas; a refusal throws DiscoveryRpcError carrying the RPC error code and field.
+// against the contract's schemas (also when called without a region); a refusal throws DiscoveryRpcError carrying the RPC error code and field.
 
 import { z } from 'zod';
+import { clearParamsSchema, scanParamsSchema } from '../../protocol/region/rpc-methods.js';
+import type { RpcResult } from '../../protocol/region/rpc-methods.js';
 import type { ScanHost } from './events.js';
 import type { ProbeResult } from './rogue-dhcp-prober.js';
 import { ScanRefused } from './scan-targets.js';
@@ -19,23 +21,7 @@ export class DiscoveryRpcError extends Error {
   }
 }
 
-export const scanParamsSchema = z.object({
-  cidrs: z.array(z.string()).max(256).optional(),
-  interface: z.string().min(1).max(15).optional(),
-  rate_pps: z.number().positive().max(100_000).optional(),
-  slow: z.boolean().optional(),
-  force: z.boolean().optional(),
-});
-
-export const clearParamsSchema = z.object({ neighbours: z.boolean().optional(), mdns: z.boolean().optional() });
-
-export interface ScanResult {
-  scanned: number;
-  found: number;
-  duration_ms: number;
-  rate_pps: number;
-  hosts: { ip: string; mac: string; interface: string; vid?: number }[];
-}
+export type ScanResult = RpcResult<'scan'>;
 
 export interface DiscoveryRpcHandlers {
   scan: (params: unknown) => Promise<ScanResult>;

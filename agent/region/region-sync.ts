@@ -22,6 +22,7 @@ import { Outbox } from './outbox.js';
 import { RackEvents } from './rack-events.js';
 import { connectRedis } from './redis-connection.js';
 import { rpcHandlers } from './rpc-handlers.js';
+import type { RpcHandlers } from './rpc-handlers.js';
 import { RpcServer } from './rpc-server.js';
 
 export type RegionSyncStatus = RackSyncState;
@@ -59,6 +60,7 @@ export interface RegionSyncOptions {
 export class RegionSync {
   private statusValue: RegionSyncStatus = 'standalone';
   readonly events: RackEvents;
+  private readonly handlers: RpcHandlers;
   readonly keys: RegionKeys;
   readonly rackKeys: RackKeys;
   private readonly applied: AppliedConfig;
@@ -90,6 +92,17 @@ export class RegionSync {
     });
     this.journal = new EventJournal(join(dir, 'outbox'));
     this.events = new RackEvents(options.rackId, (event) => this.emit(event), this.now);
+    this.handlers = rpcHandlers(this.rackView(), this.now);
+  }
+
+  /** Events from the rack's other services (discovery) go upstream through the same outbox and journal. */
+  report(event: RackEvent): void {
+    this.emit(event);
+  }
+
+  /** Methods served by the rack's other services (scan, discovery.clear, probe), answered on the same RPC stream. */
+  addRpcHandlers(extra: Partial<RpcHandlers>): void {
+    Object.assign(this.handlers, extra);
   }
 
   get status(): RegionSyncStatus {
@@ -152,7 +165,7 @@ export class RegionSync {
     });
     this.rpc = new RpcServer({
       redis, blocking: rpcBlocking, keys: this.rackKeys, secret, logger: this.log, blockMs: this.options.blockMs, now: this.now,
-      handlers: rpcHandlers(this.rackView(), this.now), refused: (refusal, stream, id) => this.refused(refusal, stream, id),
+      handlers: this.handlers, refused: (refusal, stream, id) => this.refused(refusal, stream, id),
     });
     this.heartbeat = new Heartbeat({
       redis, keys: this.rackKeys, regionKeys: this.keys, secret, intervalMs: this.options.heartbeatMs,

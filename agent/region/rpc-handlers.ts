@@ -22,8 +22,10 @@ export interface RackView {
   reload(): Promise<RpcResult<'reload'>>;
 }
 
-export type ImplementedMethod = Extract<RpcMethod, 'ping' | 'status' | 'reservations' | 'reload'>;
-export type RpcHandlers = { [M in ImplementedMethod]: (params: unknown) => Promise<RpcResult<M>> };
+export type CoreMethod = Extract<RpcMethod, 'ping' | 'status' | 'reservations' | 'reload'>;
+export type RpcHandler<M extends RpcMethod> = (params: unknown) => Promise<RpcResult<M>>;
+/** The rack's own methods always; others (scan, discovery.clear, probe) when their service runs. */
+export type RpcHandlers = { [M in CoreMethod]: RpcHandler<M> } & { [M in Exclude<RpcMethod, CoreMethod>]?: RpcHandler<M> };
 
 /** Most reservations one reply lists unless the caller asks for fewer: a reply stays well under a megabyte. */
 export const DEFAULT_RESERVATIONS_LIMIT = 1000;

@@ -8,12 +8,13 @@ import { RPC_GROUP } from '../../protocol/region/keys.js';
 import type { RackKeys } from '../../protocol/region/keys.js';
 import { checkRpcRequest, decodeRpcRequest, encodeRpcReply } from '../../protocol/region/rpc-entries.js';
 import type { RpcReply, RpcRequest } from '../../protocol/region/rpc-entries.js';
+import { RPC_ERROR_CODES } from '../../protocol/region/rpc-methods.js';
 import type { RpcError } from '../../protocol/region/rpc-methods.js';
 import { autoclaimReply, streamsReply } from '../../protocol/region/stream-replies.js';
 import type { StreamEntry } from '../../protocol/region/stream-replies.js';
 import { backoffMs, sleep } from './backoff.js';
 import { whenReady } from './redis-connection.js';
-import type { ImplementedMethod, RpcHandlers } from './rpc-handlers.js';
+import type { RpcHandlers } from './rpc-handlers.js';
 
 /** Approximate length of the reply stream (PROTOCOL.md §2). */
 export const RPC_REPLIES_MAXLEN = 1000;
@@ -119,13 +120,15 @@ export class RpcServer {
     const checked = checkRpcRequest(request, this.now());
     if (!checked.ok) return { ...common, time: this.now(), ok: false, error: checked.error };
     try {
-      const handler = this.options.handlers[checked.method as ImplementedMethod];
-      if (handler === undefined) throw new Error(`${checked.method} has no handler`);
+      const handler = this.options.handlers[checked.method] as ((params: unknown) => Promise<unknown>) | undefined;
+      if (handler === undefined) {
+        const error: RpcError = { code: 'not-implemented', message: `${checked.method} is not served by this rack (is its service enabled?)` };
+        return { ...common, time: this.now(), ok: false, error };
+      }
       const result = await handler(checked.params);
       return { ...common, time: this.now(), ok: true, result };
     } catch (error) {
-      const failure: RpcError = { code: 'internal', message: `${request.method} failed: ${(error as Error).message}` };
-      return { ...common, time: this.now(), ok: false, error: failure };
+      return { ...common, time: this.now(), ok: false, error: asRpcError(request.method, error) };
     }
   }
 
@@ -137,4 +140,13 @@ export class RpcServer {
   private logCall(method: string, id: string, outcome: string): void {
     this.options.logger.info({ event: 'region.rpc', method, id, outcome }, `rpc ${method} ${id}: ${outcome}`);
   }
+}
+
+/** A handler's typed refusal (`busy`, `invalid-params` with its field) goes back as is; anything else is `internal`. */
+function asRpcError(method: string, error: unknown): RpcError {
+  const { code, field, message } = error as { code?: unknown; field?: unknown; message?: unknown };
+  if (typeof code === 'string' && code !== 'internal' && (RPC_ERROR_CODES as readonly string[]).includes(code)) {
+    return { code, message: String(message), ...(typeof field === 'string' ? { field } : {}) };
+  }
+  return { code: 'internal', message: `${method} failed: ${String(message ?? error)}` };
 }

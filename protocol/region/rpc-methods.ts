@@ -61,6 +61,39 @@ export const servedReservationSchema = z.object({
 
 export const reservationsResultSchema = z.object({ revision: count, total: count, reservations: z.array(servedReservationSchema) });
 
+/**
+ * `scan`: an active ARP scan (issue 4). No `cidrs` = the subnets marked for active discovery; every attached
+ * network needs `force`, as does a range larger than a /16. `slow` is 9 packets/s (nmap's slow mode).
+ */
+export const scanParamsSchema = z.object({
+  cidrs: z.array(z.string()).max(256).optional(),
+  interface: z.string().min(1).max(15).optional(),
+  rate_pps: z.number().positive().max(100_000).optional(),
+  slow: z.boolean().optional(),
+  force: z.boolean().optional(),
+});
+
+const scanHostSchema = z.object({ ip: ipv4Schema, mac: macSchema, interface: z.string(), vid: z.number().int().optional() });
+
+export const scanResultSchema = z.object({
+  scanned: count,
+  found: count,
+  duration_ms: z.number().nonnegative(),
+  rate_pps: z.number().nonnegative(),
+  hosts: z.array(scanHostSchema),
+});
+
+/** `discovery.clear`: forget observed neighbours and/or mDNS names (both when neither is given). */
+export const clearParamsSchema = z.object({ neighbours: z.boolean().optional(), mdns: z.boolean().optional() });
+export const clearResultSchema = z.object({ neighbours: count, mdns: count });
+
+/** `probe`: send our DHCPDISCOVER on each served segment now and report every server that answered. */
+export const probeResultSchema = z.object({
+  probed: count,
+  servers: z.array(z.object({ interface: z.string(), vid: z.number().int().optional(), server_ip: ipv4Schema, server_mac: macSchema, ours: z.boolean() })),
+  foreign: count,
+});
+
 /** `reload` re-reads the latest snapshot from the region (or, standalone, the IPAM file). */
 export const reloadResultSchema = z.object({ revision: count, source: z.enum(['region', 'file']) });
 
@@ -69,10 +102,9 @@ export const RPC_METHODS = {
   status: { params: noParams, result: statusResultSchema, implemented: true },
   reservations: { params: reservationsParamsSchema, result: reservationsResultSchema, implemented: true },
   reload: { params: noParams, result: reloadResultSchema, implemented: true },
-  // Declared so the names are reserved and a rack answers `not-implemented`; later issues define them.
-  scan: { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
-  'discovery.clear': { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
-  probe: { params: z.record(z.string(), z.unknown()), result: z.unknown(), implemented: false },
+  scan: { params: scanParamsSchema, result: scanResultSchema, implemented: true },
+  'discovery.clear': { params: clearParamsSchema, result: clearResultSchema, implemented: true },
+  probe: { params: noParams, result: probeResultSchema, implemented: true },
 } as const;
 
 export type RpcMethod = keyof typeof RPC_METHODS;

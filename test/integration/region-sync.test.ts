@@ -3,8 +3,6 @@
 // without Redis serves from the state dir. rackd sits in a namespace, Redis on host loopback: a unix-socket relay joins them.
 
 import { writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
-import type { Server, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import type { RackEvent } from '../../protocol/region/index.js';
 import { udhcpc } from './lab/clients.js';
 import { labPrerequisites } from './lab/prerequisites.js';
 import { startRackd } from './lab/rackd.js';
+import { unixRelay } from './lab/unix-relay.js';
 import type { LogLine, RackdHandle } from './lab/rackd.js';
 import { CLIENT_IF, createDirectLab, SERVER_IF } from './lab/topology.js';
 import type { DirectLab } from './lab/topology.js';
@@ -27,29 +26,6 @@ const RACK = 'rack-a';
 const SUBNET = { cidr: '10.20.0.0/24', gateway: '10.20.0.1' };
 const A = { mac: '52:54:00:ab:00:01', ip: '10.20.0.61' };
 const B = { mac: '52:54:00:ab:00:02', ip: '10.20.0.62' };
-
-/** Unix socket → Redis on 127.0.0.1: reachable from inside the namespace, no traffic off loopback. */
-function unixRelay(path: string, port: number): Promise<{ server: Server; close(): void }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = createConnection({ host: '127.0.0.1', port });
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  return new Promise((resolve) => server.listen(path, () => resolve({
-    server,
-    close: () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-  })));
-}
 
 describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
   let env: DirectLab;

@@ -52,11 +52,10 @@ describe('checkRpcRequest: what the rack answers', () => {
     expect(checkRpcRequest(REQUEST, T + 5000).ok).toBe(true);
   });
 
-  it('answers unknown-method, not-implemented and invalid-params with a typed error', () => {
+  it('answers unknown-method and invalid-params with a typed error, and checks the discovery methods\' params', () => {
     expect(checkRpcRequest({ ...REQUEST, method: 'reboot' }, T)).toMatchObject({ ok: false, error: { code: 'unknown-method', message: /no method reboot/ } });
-    for (const method of ['scan', 'discovery.clear', 'probe']) {
-      expect(checkRpcRequest({ ...REQUEST, method, params: {} }, T)).toMatchObject({ ok: false, error: { code: 'not-implemented' } });
-    }
+    for (const method of ['scan', 'discovery.clear', 'probe']) expect(checkRpcRequest({ ...REQUEST, method, params: {} }, T).ok).toBe(true);
+    expect(checkRpcRequest({ ...REQUEST, method: 'scan', params: { rate_pps: -1 } }, T)).toMatchObject({ ok: false, error: { code: 'invalid-params', field: 'params.rate_pps' } });
     expect(checkRpcRequest({ ...REQUEST, params: { mac: 'zz' } }, T)).toMatchObject({ ok: false, error: { code: 'invalid-params', field: 'params.mac' } });
   });
 
