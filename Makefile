@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CONFIG ?=
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 
-.PHONY: all deps build run test test-unit test-integration lint typecheck bench clean install uninstall
+.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-discovery clean install uninstall
 
 all: build
 
@@ -39,6 +39,18 @@ lint: $(NODE_MODULES_STAMP)
 
 typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .
+
+# Benchmarks print tables (recorded in README.md); they are not timed tests and never run in `make test`.
+bench: bench-dhcp4 bench-region bench-discovery
+
+bench-dhcp4: deps build
+	test/bench/dhcp4/run.sh
+
+bench-region: deps build
+	npx vitest run --config test/bench/vitest.config.ts test/bench/region.bench.ts
+
+bench-discovery: deps build
+	npx vitest run --config test/bench/vitest.config.ts test/bench/discovery.bench.ts
 
 clean:
 	rm -rf dist

@@ -133,7 +133,7 @@ describe('RegionClient with a real redis-server', () => {
     expect(request.ok && request.value.deadline - request.value.time).toBe(300);
   });
 
-  it('call() gets replies from a rack reading through its consumer group; unknown methods get a typed error', async () => {
+  it('call() gets replies from a rack reading through its consumer group; unknown methods and malformed results get a typed error', async () => {
     const { client, redis, prefix } = setup();
     const keys = rackKeys('r1', prefix);
     await redis.call('XGROUP', 'CREATE', keys.rpc, RPC_GROUP, '0', 'MKSTREAM');
@@ -159,7 +159,8 @@ describe('RegionClient with a real redis-server', () => {
       expect(a).toMatchObject({ rack: 'r1', version: '0.1.0' });
       expect(b).toMatchObject({ rack: 'r1' });
       await expect(client.call('r1', 'reboot' as 'ping', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'unknown-method' });
-      await expect(client.call('r1', 'scan', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'not-implemented' });
+      // This rack answers every method with a ping result: for scan that fails the method's result schema.
+      await expect(client.call('r1', 'scan', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'invalid-reply' });
       const pending = (await redis.call('XPENDING', keys.rpc, RPC_GROUP)) as unknown[];
       expect(pending[0]).toBe(0);
     } finally {
