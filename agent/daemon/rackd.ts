@@ -84,6 +84,8 @@ export class Rackd {
       open: (name) => this.openInterface(name), close: (name) => this.server.removePort(name),
       onView: (view) => (this.interfaceView = new Map(view.map((info) => [info.name, info]))),
     });
+    // Hot-plug: the region hears which interfaces are served whenever that changes (interfaces-changed event).
+    this.follower.onChange((served) => this.region?.noteInterfaces(served.flatMap((name) => this.interfaceView.get(name) ?? [])));
     this.dhcp6 = new Dhcp6Service({ logger: this.log, stateDir: options.stateDir, interfaces: options.interfaces, interfaceInfo: (name) => this.interfaceView.get(name) });
   }
 
@@ -183,6 +185,8 @@ export class Rackd {
       reservations: () => this.configSummary().reservations,
       subnets: () => this.configSummary().subnets,
       logLinesSuppressed: () => this.logLimiter.suppressedTotal,
+      region: () => this.region?.metricsSnapshot(),
+      discovery: () => this.discovery?.metricsSnapshot(),
     };
   }
 

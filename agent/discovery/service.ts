@@ -1,6 +1,7 @@
 // The discovery service (issue 4): one capture per interface feeding passive ARP (RFC 826), mDNS (RFC 6762)
 // and DHCP watching (RFC 2131), plus active scans and rogue-DHCP probes; events go to every onEvent sink.
 
+import type { DiscoveryMetrics } from '../service/metrics.js';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
@@ -142,6 +143,11 @@ export class DiscoveryService {
     if (neighbours > 0) this.conflicts.clear();
     this.dirty = true;
     return { neighbours, mdns };
+  }
+
+  /** Figures for the metrics endpoint. */
+  metricsSnapshot(): DiscoveryMetrics {
+    return { neighbours: this.table.size, conflicts: this.conflicts.detected, foreignDhcp: this.prober.foreignSeen };
   }
 
   statusReport(): Record<string, unknown> {

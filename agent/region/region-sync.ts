@@ -57,6 +57,17 @@ export interface RegionSyncOptions {
   now?: () => number;
 }
 
+export interface RegionMetrics {
+  state: RegionSyncStatus;
+  revision: number;
+  /** The latest revision seen on the config stream; undefined until one is read. */
+  regionRevision: number | undefined;
+  /** Events not yet sent: memory, resends and the on-disk journal. */
+  queuedEvents: number;
+  /** Of those, the ones spilled to the journal. */
+  journaledEvents: number;
+}
+
 export class RegionSync {
   private statusValue: RegionSyncStatus = 'standalone';
   readonly events: RackEvents;
@@ -231,6 +242,15 @@ export class RegionSync {
       state: this.statusValue, revision: position.revision, queued_events: this.outbox?.queued ?? this.journal.size,
       ...(region === undefined ? {} : { region_revision: region }),
       ...(position.appliedAt === undefined ? {} : { last_applied_at: position.appliedAt }),
+    };
+  }
+
+  /** Figures for the metrics endpoint: how far behind the region this rack is, and what waits to go up. */
+  metricsSnapshot(): RegionMetrics {
+    const position = this.applied.position;
+    return {
+      state: this.statusValue, revision: position.revision, regionRevision: this.follower?.regionRevision,
+      queuedEvents: this.outbox?.queued ?? this.journal.size, journaledEvents: this.journal.size,
     };
   }
 

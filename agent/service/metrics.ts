@@ -1,6 +1,7 @@
 // Prometheus metrics (text exposition format 0.0.4) with prom-client. DHCPv4 (RFC 2131) counters are read from
 // the server's plain counters at scrape time, so the packet path never touches prom-client.
 
+import type { RegionMetrics } from '../region/region-sync.js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Dhcp4CounterSnapshot {
@@ -24,6 +25,16 @@ export interface MetricsSource {
   reservations(): number;
   subnets(): number;
   logLinesSuppressed(): number;
+  /** Region sync figures; undefined when standalone. */
+  region?(): RegionMetrics | undefined;
+  /** Discovery figures; undefined when discovery is off. */
+  discovery?(): DiscoveryMetrics | undefined;
+}
+
+export interface DiscoveryMetrics {
+  neighbours: number;
+  conflicts: number;
+  foreignDhcp: number;
 }
 
 /** A counter whose value is copied from a source at scrape time (reset, then set per label set). */
@@ -51,6 +62,8 @@ export class RackdMetrics {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 10 });
     this.registerDhcp4(source);
     this.registerDaemon(source);
+    this.registerRegion(source);
+    this.registerDiscovery(source);
   }
 
   metrics(): Promise<string> {
@@ -88,6 +101,34 @@ export class RackdMetrics {
       },
     });
     mirroredCounter(this.registry, 'rackd_log_lines_suppressed_total', 'Log lines held back by log rate limiting', undefined, () => ({ all: source.logLinesSuppressed() }));
+  }
+
+  private registerRegion(source: MetricsSource): void {
+    const registers = [this.registry];
+    const region = () => source.region?.();
+    const gauge = (name: string, help: string, read: (m: RegionMetrics) => number | undefined) =>
+      new Gauge({ name, help, registers, collect() { const m = region(); const v = m && read(m); if (v !== undefined) this.set(v); } });
+    gauge('rackd_config_revision', 'Region config revision applied and served', (m) => m.revision);
+    gauge('rackd_region_revision', 'Latest revision seen on the region config stream', (m) => m.regionRevision);
+    gauge('rackd_sync_lag_revisions', 'Revisions the rack is behind the region', (m) => (m.regionRevision === undefined ? undefined : Math.max(0, m.regionRevision - m.revision)));
+    gauge('rackd_event_queue_depth', 'Events waiting to go to the region (memory, resends and journal)', (m) => m.queuedEvents);
+    gauge('rackd_event_journal_depth', 'Events spilled to the on-disk journal while Redis was away', (m) => m.journaledEvents);
+    new Gauge({
+      name: 'rackd_region_state', help: 'Region sync state (1 for the current one)', labelNames: ['state'], registers,
+      collect() {
+        this.reset();
+        const m = region();
+        if (m) this.set({ state: m.state }, 1);
+      },
+    });
+  }
+
+  private registerDiscovery(source: MetricsSource): void {
+    const registers = [this.registry];
+    const discovery = () => source.discovery?.();
+    new Gauge({ name: 'rackd_discovery_neighbours', help: 'IP-MAC bindings observed', registers, collect() { const d = discovery(); if (d) this.set(d.neighbours); } });
+    mirroredCounter(this.registry, 'rackd_discovery_conflicts_total', 'IP conflicts detected', undefined, () => ({ all: discovery()?.conflicts ?? 0 }));
+    mirroredCounter(this.registry, 'rackd_discovery_foreign_dhcp_total', 'Answers from DHCP servers that are not ours', undefined, () => ({ all: discovery()?.foreignDhcp ?? 0 }));
   }
 }
 

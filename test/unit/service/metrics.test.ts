@@ -33,6 +33,23 @@ describe('RackdMetrics', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_seconds /m);
   });
 
+  it('exposes region sync lag, event queue depth and discovery figures when those parts run', async () => {
+    const withRegion: MetricsSource = {
+      ...source,
+      region: () => ({ state: 'live', revision: 40, regionRevision: 43, queuedEvents: 120, journaledEvents: 100 }),
+      discovery: () => ({ neighbours: 17, conflicts: 2, foreignDhcp: 1 }),
+    };
+    const text = await new RackdMetrics(withRegion).metrics();
+    expect(text).toContain('rackd_config_revision 40');
+    expect(text).toContain('rackd_sync_lag_revisions 3');
+    expect(text).toContain('rackd_event_queue_depth 120');
+    expect(text).toContain('rackd_event_journal_depth 100');
+    expect(text).toContain('rackd_region_state{state="live"} 1');
+    expect(text).toContain('rackd_discovery_neighbours 17');
+    expect(text).toContain('rackd_discovery_conflicts_total 2');
+    expect(text).toContain('rackd_discovery_foreign_dhcp_total 1');
+  });
+
   it('lets other parts register their own metrics on the exported registry', async () => {
     const metrics = new RackdMetrics(source);
     const { Gauge } = await import('prom-client');
