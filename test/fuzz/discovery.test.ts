@@ -2,7 +2,6 @@
 // mDNS messages and frames (RFC 6762): only DecodeError may escape a decoder, and nothing escapes the service.
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { decodeMdns } from '../../protocol/mdns/message.js';
 import { decodeMdnsFrame } from '../../protocol/mdns/mdns-frame.js';
 import { mdnsObservations } from '../../protocol/mdns/observations.js';
@@ -16,45 +15,10 @@ import { DiscoveryService } from '../../agent/discovery/service.js';
 import { arpFrame } from '../helpers/arp-frames.js';
 import { MemoryPort } from '../helpers/memory-port.js';
 import { announcement } from '../helpers/mdns-samples.js';
-import type { Prng } from '../helpers/prng.js';
-import { fuzzSeed, prng } from '../helpers/prng.js';
+import { fuzzDecoder } from '../helpers/fuzz.js';
 
 const COUNT = 50_000;
 
-function mutate(rng: Prng, seed: Buffer): Buffer {
-  let buf: Buffer = Buffer.from(seed);
-  for (let r = 1 + rng.int(3); r > 0; r--) {
-    const kind = rng.int(4);
-    if (kind === 0 && buf.length > 0) {
-      const at = rng.int(buf.length);
-      buf[at] = (buf[at] as number) ^ (1 << rng.int(8));
-    } else if (kind === 1 && buf.length > 0) buf[rng.int(buf.length)] = rng.byte();
-    else if (kind === 2) buf = buf.subarray(0, rng.int(buf.length + 1));
-    else buf[rng.int(Math.max(1, Math.min(buf.length, 64)))] = rng.byte();
-  }
-  return buf;
-}
-
-function fuzz(name: string, corpus: Buffer[], check: (input: Buffer) => boolean): void {
-  const seed = fuzzSeed();
-  const rng = prng(seed);
-  let ok = 0;
-  let input: Buffer = Buffer.alloc(0);
-  try {
-    for (let i = 0; i < COUNT; i++) {
-      input = mutate(rng, corpus[rng.int(corpus.length)] as Buffer);
-      try {
-        if (check(input)) ok++;
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err;
-      }
-    }
-  } catch (err) {
-    console.error(`fuzz ${name} failed with FUZZ_SEED=${seed} on input ${input.toString('hex')}`);
-    throw err;
-  }
-  expect(ok).toBeGreaterThan(COUNT / 100);
-}
 
 const arps = [
   arpFrame({ senderMac: '52:54:00:00:00:0a', senderIp: '10.0.0.5', targetIp: '10.0.0.1' }),
@@ -71,12 +35,12 @@ describe('fuzz discovery decoders', () => {
   it('ARP and 802.1Q/802.1ad frames through the observer never throw', () => {
     const observer = new ArpObserver({ table: new BindingTable({ maxEntries: 256 }), conflicts: new ConflictDetector(), emit: () => undefined });
     let t = 0;
-    fuzz('arp-observer', [...arps, ...qinq], (input) => observer.handleFrame('eth0', input, t++));
+    fuzzDecoder('arp-observer', [...arps, ...qinq], COUNT, (input) => observer.handleFrame('eth0', input, t++));
     expect(observer.counters.decodeErrors).toBeGreaterThan(0);
   });
 
   it('mDNS messages: only DecodeError, and observations of what decodes are bounded', () => {
-    fuzz('mdns', mdnsPayloads, (input) => {
+    fuzzDecoder('mdns', mdnsPayloads, COUNT, (input) => {
       for (const { names } of mdnsObservations(decodeMdns(input))) {
         expect(names.length).toBeLessThanOrEqual(64);
         for (const name of names) expect(name.length).toBeLessThanOrEqual(255);
@@ -86,8 +50,8 @@ describe('fuzz discovery decoders', () => {
   });
 
   it('mDNS and DHCP frames: only DecodeError', () => {
-    fuzz('mdns-frame', mdnsFrames, (input) => decodeMdnsFrame(input).payload.length >= 0);
-    fuzz('dhcp-watch', mdnsFrames, (input) => classifyDhcpFrame(input) === undefined);
+    fuzzDecoder('mdns-frame', mdnsFrames, COUNT, (input) => decodeMdnsFrame(input).payload.length >= 0);
+    fuzzDecoder('dhcp-watch', mdnsFrames, COUNT, (input) => classifyDhcpFrame(input) === undefined);
   });
 
   it('nothing escapes the service frame handler', async () => {
@@ -98,7 +62,7 @@ describe('fuzz discovery decoders', () => {
       interfaceInfo: () => ({ name: 'eth0', index: 2, mac: '52:54:00:99:00:01', up: true, addresses: [] }),
     });
     await service.start();
-    fuzz('service', [...arps, ...qinq, ...mdnsFrames], (input) => {
+    fuzzDecoder('service', [...arps, ...qinq, ...mdnsFrames], COUNT, (input) => {
       port.deliver(input);
       return true;
     });
