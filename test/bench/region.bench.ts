@@ -13,7 +13,7 @@ import { createDirectLab, CLIENT_IF, SERVER_IF } from '../integration/lab/topolo
 import type { DirectLab } from '../integration/lab/topology.js';
 import { startRackd } from '../integration/lab/rackd.js';
 import type { LogLine, RackdHandle } from '../integration/lab/rackd.js';
-import { NsRedisBridge, SECRET_TEXT, percentile, sendDiscovers, writeSecretFile } from './support/region-rig.js';
+import { NsRedisBridge, SECRET_TEXT, percentile, sendDiscovers, writeSecretFile } from '../integration/lab/region-rig.js';
 
 const RACK = 'rack-bench';
 const PREFIX = 'bench';

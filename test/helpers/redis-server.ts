@@ -1,4 +1,4 @@
-// A throw-away redis-server for integration tests: its own free loopback port, no persistence, killed afterwards.
+// A throw-away redis-server for integration tests: its own free loopback port, killed afterwards; persistence only on request.
 // A missing redis-server fails the test with the fix named; it is never skipped, and never a shared server.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -60,7 +60,11 @@ export class RedisServer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'rackd-redis-'));
   private readonly onExit = () => this.child?.kill('SIGKILL');
 
-  private constructor(readonly port: number) {
+  private constructor(
+    readonly port: number,
+    /** `appendonly yes`, `appendfsync always`: a SIGKILL loses nothing acknowledged, as a production Redis with AOF. */
+    private readonly persistent: boolean,
+  ) {
     process.once('exit', this.onExit);
   }
 
@@ -68,11 +72,14 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts on a free loopback port (retrying if another process takes the port first). */
-  static async start(): Promise<RedisServer> {
+  /**
+   * Starts on a free loopback port (retrying if another process takes the port first). `persistent` keeps the
+   * data across a SIGKILL and restart on the same port and directory; by default nothing is persisted.
+   */
+  static async start(options: { persistent?: boolean } = {}): Promise<RedisServer> {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const server = new RedisServer(await freeLoopbackPort());
+      const server = new RedisServer(await freeLoopbackPort(), options.persistent ?? false);
       try {
         await server.restart();
         return server;
@@ -84,11 +91,15 @@ export class RedisServer {
     throw lastError;
   }
 
-  /** (Re)starts on the same port, e.g. after kill('SIGKILL') in a fault test. Resolves once it answers PING. */
+  /**
+   * (Re)starts on the same port, e.g. after kill('SIGKILL') in a fault test. Resolves once it answers PING, which
+   * a Redis still loading its AOF does not (it answers -LOADING).
+   */
   async restart(timeoutMs = 5000): Promise<void> {
     if (this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null) throw new Error('redis-server is still running');
     const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir,
+      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir,
+      ...(this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let output = '';

@@ -13,7 +13,7 @@ import type { DirectLab } from './lab/topology.js';
 import { startRackd } from './lab/rackd.js';
 import type { LogLine, RackdHandle } from './lab/rackd.js';
 import { udhcpc } from './lab/clients.js';
-import { NsRedisBridge, SECRET_TEXT, publishedEntry, runRackctl, writeSecretFile } from '../bench/support/region-rig.js';
+import { NsRedisBridge, SECRET_TEXT, publishedEntry, runRackctl, writeSecretFile } from './lab/region-rig.js';
 
 const RACK = 'rack-e2e';
 const PREFIX = 'e2e';

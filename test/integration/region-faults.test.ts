@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { redisServerPrerequisite } from '../helpers/redis-server.js';
+import { RedisServer, redisServerPrerequisite } from '../helpers/redis-server.js';
 import { RegionClient, encodeConfigEntry, regionKeys } from '../../protocol/region/index.js';
 import type { ConfigEntry, RackEvent } from '../../protocol/region/index.js';
 import type { Ipam, Reservation } from '../../protocol/ipam/types.js';
@@ -15,7 +15,7 @@ import type { DirectLab } from './lab/topology.js';
 import { startRackd } from './lab/rackd.js';
 import type { RackdHandle } from './lab/rackd.js';
 import { udhcpc } from './lab/clients.js';
-import { AofRedisServer, NsRedisBridge, SECRET_TEXT, macFor, sendDiscovers, writeSecretFile } from '../bench/support/region-rig.js';
+import { NsRedisBridge, SECRET_TEXT, macFor, sendDiscovers, writeSecretFile } from './lab/region-rig.js';
 
 const SECRET = Buffer.from(SECRET_TEXT);
 const SUBNET = { cidr: '10.20.0.0/24', gateway: '10.20.0.1' };
@@ -47,7 +47,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 describe('region sync under faults', () => {
-  let redisServer: AofRedisServer;
+  let redisServer: RedisServer;
   let env: DirectLab;
   let bridge: NsRedisBridge;
   let secretFile: string;
@@ -57,7 +57,7 @@ describe('region sync under faults', () => {
   beforeAll(async () => {
     lab.assertReady();
     redisPre.assertReady();
-    redisServer = await AofRedisServer.start();
+    redisServer = await RedisServer.start({ persistent: true });
     env = await createDirectLab('rkrf');
     bridge = await NsRedisBridge.start(env.lab, env.srv, redisServer.port);
     secretFile = writeSecretFile(env.lab.tempDir('secret'));

@@ -8,9 +8,8 @@ import { createConnection, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lab } from '../../integration/lab/lab.js';
-import { REPO_ROOT } from '../../integration/lab/rackd.js';
-import { freeLoopbackPort } from '../../helpers/redis-server.js';
+import type { Lab } from './lab.js';
+import { REPO_ROOT } from './rackd.js';
 
 export const SECRET_TEXT = 'e2e-region-secret-0123456789abcdef';
 export const RACKCTL_BIN = join(REPO_ROOT, 'bin/rackctl.js');
@@ -105,63 +104,6 @@ export class NsRedisBridge {
     await this.disconnectNamespace();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => this.host.close(() => resolve()));
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * redis-server with `appendonly yes` and `appendfsync always` (test/helpers/redis-server.ts runs without
- * persistence): a SIGKILL loses nothing acknowledged, so a restart on the same port and directory brings back
- * the region's data, as a production Redis with AOF would.
- */
-export class AofRedisServer {
-  private child: ChildProcess | undefined;
-  readonly dir = mkdtempSync(join(tmpdir(), 'rkr-aof-'));
-  private readonly onExit = () => this.child?.kill('SIGKILL');
-
-  private constructor(readonly port: number) {
-    process.once('exit', this.onExit);
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  static async start(): Promise<AofRedisServer> {
-    const server = new AofRedisServer(await freeLoopbackPort());
-    await server.restart();
-    return server;
-  }
-
-  async restart(timeoutMs = 5000): Promise<void> {
-    const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dir,
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${output}`);
-      // "Ready to accept connections" comes after the AOF is loaded, unlike the listening socket.
-      if (/Ready to accept connections/.test(output)) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child.kill('SIGKILL');
-    throw new Error(`redis-server not ready on port ${this.port} within ${timeoutMs} ms:\n${output}`);
-  }
-
-  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    const child = this.child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
-  }
-
-  async stop(): Promise<void> {
-    await this.kill('SIGKILL');
-    process.removeListener('exit', this.onExit);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
