@@ -19,8 +19,8 @@ export function logDiscoveryEvent(log: Logger, event: DiscoveryEvent): void {
       return;
     case 'foreign-dhcp':
       log.warn(
-        { event: name, interface: event.interface, vid: event.vid, server_ip: event.serverIp, server_mac: event.serverMac, offered_ip: event.offeredIp },
-        `a DHCP server that is not ours answers on ${event.interface}: ${event.serverIp} (${event.serverMac})`,
+        { event: name, interface: event.interface, vid: event.vid, family: event.family, server_ip: event.serverIp, server_mac: event.serverMac, offered_ip: event.offeredIp },
+        `a DHCP${event.family === 6 ? 'v6' : ''} server that is not ours answers on ${event.interface}: ${event.serverIp} (${event.serverMac ?? 'MAC unknown'})`,
       );
       return;
     case 'ip-conflict':

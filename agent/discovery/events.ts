@@ -28,9 +28,22 @@ export interface MdnsEvent extends Where {
 
 export interface ForeignDhcpEvent extends Where {
   kind: 'foreign-dhcp';
+  family?: undefined;
   serverIp: string;
   serverMac: string;
   offeredIp?: string;
+  time: number;
+}
+
+/** A foreign DHCPv6 server (RFC 8415 §16.3 Advertise): `foreign-dhcp` with `family: 6`. */
+export interface ForeignDhcp6Event extends Where {
+  kind: 'foreign-dhcp';
+  family: 6;
+  /** The server's link-local address, without scope. */
+  serverIp: string;
+  /** Only when its DUID is a DUID-LLT/LL of Ethernet type: a UDP socket never sees the source MAC. */
+  serverMac?: string;
+  offeredIp?: undefined;
   time: number;
 }
 
@@ -68,7 +81,7 @@ export interface ScanDoneEvent {
   time: number;
 }
 
-export type DiscoveryEvent = NeighbourEvent | MdnsEvent | ForeignDhcpEvent | IpConflictEvent | ScanDoneEvent;
+export type DiscoveryEvent = NeighbourEvent | MdnsEvent | ForeignDhcpEvent | ForeignDhcp6Event | IpConflictEvent | ScanDoneEvent;
 
 export type DiscoveryEventSink = (event: DiscoveryEvent) => void;
 

@@ -22,7 +22,9 @@ export function toRegionEvent(event: DiscoveryEvent, rack: string): Regional | u
     case 'foreign-dhcp':
       return {
         ...base, ...whereOf(event), type: 'foreign-dhcp', key: `foreign-dhcp:${tag}:${event.serverIp}:${event.time}`,
-        server_ip: event.serverIp, server_mac: event.serverMac, ...(event.offeredIp && event.offeredIp !== '0.0.0.0' ? { offered_ip: event.offeredIp } : {}),
+        ...(event.family === 6 ? { family: 6 as const } : {}), server_ip: event.serverIp,
+        ...(event.serverMac === undefined ? {} : { server_mac: event.serverMac }),
+        ...(event.offeredIp && event.offeredIp !== '0.0.0.0' ? { offered_ip: event.offeredIp } : {}),
       };
     case 'ip-conflict':
       if (event.macs.length < 2) return undefined;

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { clearParamsSchema, scanParamsSchema } from '../../protocol/region/rpc-methods.js';
 import type { RpcResult } from '../../protocol/region/rpc-methods.js';
 import type { ScanHost } from './events.js';
-import type { ProbeResult } from './rogue-dhcp-prober.js';
 import { ScanRefused } from './scan-targets.js';
 import type { DiscoveryService } from './service.js';
 
@@ -26,7 +25,7 @@ export type ScanResult = RpcResult<'scan'>;
 export interface DiscoveryRpcHandlers {
   scan: (params: unknown) => Promise<ScanResult>;
   'discovery.clear': (params: unknown) => Promise<{ neighbours: number; mdns: number }>;
-  probe: (params: unknown) => Promise<ProbeResult>;
+  probe: (params: unknown) => Promise<RpcResult<'probe'>>;
 }
 
 function parse<T>(schema: z.ZodType<T>, params: unknown): T {

@@ -17,7 +17,12 @@ import { DISCOVERY_FILTER, udpPorts } from './frame-ports.js';
 import { MdnsObserver } from './mdns-observer.js';
 import type { DiscoverySettings } from './options.js';
 import { RogueDhcpProber } from './rogue-dhcp-prober.js';
+import { RogueDhcp6Prober } from './rogue-dhcp6-prober.js';
+import type { Probe6Interface, Server6 } from './rogue-dhcp6-prober.js';
 import type { ProbeResult } from './rogue-dhcp-prober.js';
+import { loadServerDuid, DUID_FILE } from '../dhcp6/server-duid.js';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { planScan } from './scan-plan.js';
 import type { ScanRequest, TaggedSubnet } from './scan-plan.js';
 import { readDiscoveryState, writeDiscoveryState } from './state-file.js';
@@ -52,12 +57,20 @@ export interface ScanParams extends ScanRequest {
   waitMs?: number;
 }
 
+/** A probe of both families: DHCPv4 servers, then DHCPv6 servers (`family: 6`). */
+export interface DualProbeResult {
+  probed: number;
+  servers: (ProbeResult['servers'][number] | Server6)[];
+  foreign: number;
+}
+
 export class DiscoveryService {
   readonly table: BindingTable;
   readonly conflicts: ConflictDetector;
   readonly arp: ArpObserver;
   readonly mdns: MdnsObserver;
   readonly prober: RogueDhcpProber;
+  readonly prober6: RogueDhcp6Prober;
   readonly scanner: ArpScanner;
   private readonly ports = new Map<string, PacketPort>();
   private readonly sinks = new Set<DiscoveryEventSink>();
@@ -77,6 +90,7 @@ export class DiscoveryService {
     this.mdns = new MdnsObserver({ emit, dedupMs: s.mdnsDedupMs });
     const send = (name: string, frame: Buffer) => this.ports.get(name)?.send(frame);
     this.prober = new RogueDhcpProber(send, emit);
+    this.prober6 = new RogueDhcp6Prober(emit, this.clock);
     this.scanner = new ArpScanner(this.arp, send);
   }
 
@@ -123,17 +137,44 @@ export class DiscoveryService {
     return summary;
   }
 
-  /** One rogue-DHCP probe on every interface (and served tag). */
-  async probe(): Promise<ProbeResult> {
+  /** One rogue-DHCP probe on every interface (and served tag), DHCPv4 and DHCPv6 at once. */
+  async probe(): Promise<DualProbeResult> {
+    const [v4, v6] = await Promise.all([this.probe4(), this.probe6()]);
+    const servers = [...v4.servers, ...v6.servers];
+    const result = { probed: v4.probed + v6.probed, servers, foreign: v4.foreign + v6.foreign };
+    this.options.logger.info({ event: 'discovery.probe.done', probed: result.probed, servers, foreign: result.foreign }, `DHCP probe: ${result.foreign} foreign server(s)`);
+    return result;
+  }
+
+  /** Interfaces with a link-local address get a Solicit; our DUID is the DHCPv6 server's persisted one, if any. */
+  private async probe6(): Promise<{ probed: number; servers: Server6[]; foreign: number }> {
+    const interfaces: Probe6Interface[] = this.options.interfaces.flatMap((name) => {
+      const info = this.options.interfaceInfo(name);
+      const linkLocal = info?.addresses.find((a) => a.family === 6 && /^fe[89ab]/i.test(a.address))?.address;
+      return info === undefined || linkLocal === undefined ? [] : [{ interface: name, mac: info.mac, linkLocal }];
+    });
+    if (interfaces.length === 0) return { probed: 0, servers: [], foreign: 0 };
+    const ourDuids = await this.ownDuids();
+    const isOurAddress = (ip: string) => this.options.interfaces.some((n) => this.options.interfaceInfo(n)?.addresses.some((a) => a.address === ip));
+    return this.prober6.probe({ interfaces, ourDuids, isOurAddress, listenMs: this.options.settings.probeListenMs });
+  }
+
+  private async ownDuids(): Promise<Buffer[]> {
+    const dir = this.options.stateDir;
+    if (dir === undefined) return [];
+    // Only read: creating the DUID is the DHCPv6 server's job, and an IPv4-only rack has none.
+    const present = await access(join(dir, DUID_FILE)).then(() => true, () => false);
+    return present ? [(await loadServerDuid(dir, undefined)).duid] : [];
+  }
+
+  private async probe4(): Promise<ProbeResult> {
     const segments = this.options.interfaces.flatMap((name) => {
       const info = this.options.interfaceInfo(name);
       if (info === undefined) return [];
       const vids = [...new Set((this.options.taggedSubnets?.() ?? []).map((s) => s.vid))];
       return [{ interface: name, mac: info.mac }, ...vids.map((vid) => ({ interface: name, vid, mac: info.mac }))];
     });
-    const result = await this.prober.probe({ segments, isOurs: (ip, mac) => this.isOurs(ip, mac), listenMs: this.options.settings.probeListenMs });
-    this.options.logger.info({ event: 'discovery.probe.done', probed: result.probed, servers: result.servers, foreign: result.foreign }, `DHCP probe: ${result.foreign} foreign server(s)`);
-    return result;
+    return this.prober.probe({ segments, isOurs: (ip, mac) => this.isOurs(ip, mac), listenMs: this.options.settings.probeListenMs });
   }
 
   clear(what: { neighbours?: boolean; mdns?: boolean }): { neighbours: number; mdns: number } {
@@ -147,7 +188,7 @@ export class DiscoveryService {
 
   /** Figures for the metrics endpoint. */
   metricsSnapshot(): DiscoveryMetrics {
-    return { neighbours: this.table.size, conflicts: this.conflicts.detected, foreignDhcp: this.prober.foreignSeen };
+    return { neighbours: this.table.size, conflicts: this.conflicts.detected, foreignDhcp: this.prober.foreignSeen + this.prober6.foreignSeen };
   }
 
   statusReport(): Record<string, unknown> {
@@ -160,6 +201,7 @@ export class DiscoveryService {
       conflicts: this.conflicts.detected,
       probes: this.prober.probes,
       foreign_dhcp: this.prober.foreignSeen,
+      dhcp6_probe: { probes: this.prober6.probes, foreign: this.prober6.foreignSeen, decode_errors: this.prober6.decodeErrors, open_errors: this.prober6.openErrors },
       scanning: this.scanner.busy,
       ...this.counters,
       ports: Object.fromEntries([...this.ports].map(([name, port]) => [name, port.stats()])),

@@ -2,7 +2,7 @@
 // idempotency key. DHCP fields follow RFC 2131/2132 names; untrusted names (hostnames, mDNS) nest under their key.
 
 import { z } from 'zod';
-import { ipv4Schema, macSchema } from '../ipam/field-schemas.js';
+import { ipv4Schema, ipv6Schema, macSchema } from '../ipam/field-schemas.js';
 import { isValidRackId } from './keys.js';
 import { epochMs } from './fields.js';
 
@@ -40,8 +40,14 @@ export const mdnsEventSchema = z.object({
   ...base, ...where, type: z.literal('mdns'), ip: ipText, mac: macSchema.optional(), names: z.array(untrusted).max(64),
 });
 
+/** DHCPv4 (no `family`): IPv4 server identifier and MAC. DHCPv6 (`family: 6`, RFC 8415): link-local address; MAC only from a DUID-LL/LLT. */
 export const foreignDhcpEventSchema = z.object({
-  ...base, ...where, type: z.literal('foreign-dhcp'), server_ip: ipv4Schema, server_mac: macSchema, offered_ip: ipv4Schema.optional(),
+  ...base, ...where, type: z.literal('foreign-dhcp'), family: z.literal(6).optional(),
+  server_ip: z.union([ipv4Schema, ipv6Schema]), server_mac: macSchema.optional(), offered_ip: ipv4Schema.optional(),
+}).superRefine((e, ctx) => {
+  if (e.family === 6 && !ipv6Schema.safeParse(e.server_ip).success) ctx.addIssue({ code: 'custom', path: ['server_ip'], message: 'a DHCPv6 server_ip must be an IPv6 address' });
+  if (e.family === undefined && !ipv4Schema.safeParse(e.server_ip).success) ctx.addIssue({ code: 'custom', path: ['server_ip'], message: 'a DHCPv4 server_ip must be an IPv4 address (set family: 6 for DHCPv6)' });
+  if (e.family === undefined && e.server_mac === undefined) ctx.addIssue({ code: 'custom', path: ['server_mac'], message: 'a DHCPv4 foreign server needs server_mac' });
 });
 
 export const ipConflictEventSchema = z.object({

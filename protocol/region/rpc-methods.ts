@@ -2,7 +2,7 @@
 // Unknown keys are stripped, not refused, so a newer region's optional parameter does not break an older rack.
 
 import { z } from 'zod';
-import { cidr4Schema, ipv4Schema, macSchema } from '../ipam/field-schemas.js';
+import { cidr4Schema, ipv4Schema, ipv6Schema, macSchema } from '../ipam/field-schemas.js';
 import { epochMs } from './fields.js';
 
 /** The sync service's states (ioredis RedisStatus-style), reported by `status` and in the rack status hash. */
@@ -87,10 +87,14 @@ export const scanResultSchema = z.object({
 export const clearParamsSchema = z.object({ neighbours: z.boolean().optional(), mdns: z.boolean().optional() });
 export const clearResultSchema = z.object({ neighbours: count, mdns: count });
 
-/** `probe`: send our DHCPDISCOVER on each served segment now and report every server that answered. */
+/** `probe`: send our DHCPDISCOVER (and a DHCPv6 Solicit where the link has IPv6) on each served segment now and report every server that answered. */
 export const probeResultSchema = z.object({
   probed: count,
-  servers: z.array(z.object({ interface: z.string(), vid: z.number().int().optional(), server_ip: ipv4Schema, server_mac: macSchema, ours: z.boolean() })),
+  // family 6: a DHCPv6 server (Solicit to ff02::1:2); its server_ip is link-local and server_mac comes from its DUID, when there.
+  servers: z.array(z.object({
+    interface: z.string(), vid: z.number().int().optional(), family: z.literal(6).optional(),
+    server_ip: z.union([ipv4Schema, ipv6Schema]), server_mac: macSchema.optional(), ours: z.boolean(),
+  })),
   foreign: count,
 });
 
