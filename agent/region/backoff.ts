@@ -19,3 +19,27 @@ export function backoffMs(attempt: number, options: BackoffOptions = {}): number
 export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   await delay(ms, undefined, { signal }).catch(() => undefined);
 }
+
+export interface RetryingLoop {
+  /** Connect and catch up; throws to be retried after a backoff. */
+  start(): Promise<void>;
+  /** One read of the followed stream; throwing goes back to start() after a backoff. */
+  step(): Promise<void>;
+  /** Reports a failure and says how to pace the next attempt. */
+  failed(error: unknown): BackoffOptions | undefined;
+}
+
+/** Runs `loop` until `signal` aborts: start, then step forever; any failure backs off and starts again. Never throws. */
+export async function runRetrying(signal: AbortSignal, loop: RetryingLoop): Promise<void> {
+  let attempt = 0;
+  while (!signal.aborted) {
+    try {
+      await loop.start();
+      attempt = 0;
+      while (!signal.aborted) await loop.step();
+    } catch (error) {
+      if (signal.aborted) break;
+      await sleep(backoffMs(attempt++, loop.failed(error)), signal);
+    }
+  }
+}

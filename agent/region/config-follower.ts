@@ -9,7 +9,7 @@ import type { RegionKeys } from '../../protocol/region/keys.js';
 import { streamsReply } from '../../protocol/region/stream-replies.js';
 import type { StreamEntry } from '../../protocol/region/stream-replies.js';
 import type { AppliedConfig } from './applied-config.js';
-import { backoffMs, sleep } from './backoff.js';
+import { runRetrying } from './backoff.js';
 import { whenReady } from './redis-connection.js';
 import { bodyMissing, loadLatestSnapshot, loadSnapshotBody } from './snapshot-loader.js';
 
@@ -49,21 +49,20 @@ export class ConfigFollower {
   }
 
   /** Runs until close(); never throws. */
-  async run(): Promise<void> {
-    let attempt = 0;
-    while (!this.abort.signal.aborted) {
-      try {
-        await whenReady(this.options.redis, 3000, this.abort.signal);
-        await whenReady(this.options.blocking, 3000, this.abort.signal);
+  run(): Promise<void> {
+    const { signal } = this.abort;
+    return runRetrying(signal, {
+      start: async () => {
+        await whenReady(this.options.redis, 3000, signal);
+        await whenReady(this.options.blocking, 3000, signal);
         await this.exclusive(() => this.catchUp());
-        attempt = 0;
-        while (!this.abort.signal.aborted) await this.followOnce();
-      } catch (error) {
-        if (this.abort.signal.aborted) break;
+      },
+      step: () => this.followOnce(),
+      failed: (error) => {
         this.options.host.progress('degraded', error);
-        await sleep(backoffMs(attempt++, { maxMs: error instanceof ResyncFailed ? 30_000 : 5000 }), this.abort.signal);
-      }
-    }
+        return { maxMs: error instanceof ResyncFailed ? 30_000 : 5000 };
+      },
+    });
   }
 
   /** RPC `reload` and SIGHUP: load the latest snapshot now. */

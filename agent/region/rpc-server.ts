@@ -12,7 +12,7 @@ import { RPC_ERROR_CODES } from '../../protocol/region/rpc-methods.js';
 import type { RpcError } from '../../protocol/region/rpc-methods.js';
 import { autoclaimReply, streamsReply } from '../../protocol/region/stream-replies.js';
 import type { StreamEntry } from '../../protocol/region/stream-replies.js';
-import { backoffMs, sleep } from './backoff.js';
+import { runRetrying } from './backoff.js';
 import { whenReady } from './redis-connection.js';
 import type { RpcHandlers } from './rpc-handlers.js';
 
@@ -45,22 +45,21 @@ export class RpcServer {
   }
 
   /** Runs until close(); never throws. */
-  async run(): Promise<void> {
-    let attempt = 0;
-    while (!this.abort.signal.aborted) {
-      try {
-        await whenReady(this.options.redis, 3000, this.abort.signal);
-        await whenReady(this.options.blocking, 3000, this.abort.signal);
+  run(): Promise<void> {
+    const { signal } = this.abort;
+    return runRetrying(signal, {
+      start: async () => {
+        await whenReady(this.options.redis, 3000, signal);
+        await whenReady(this.options.blocking, 3000, signal);
         await this.createGroup();
         await this.claimPending();
-        attempt = 0;
-        while (!this.abort.signal.aborted) await this.readOnce();
-      } catch (error) {
-        if (this.abort.signal.aborted) break;
+      },
+      step: () => this.readOnce(),
+      failed: (error) => {
         this.options.logger.debug({ event: 'region.rpc.read-failed', err: error }, 'RPC read failed; retrying');
-        await sleep(backoffMs(attempt++), this.abort.signal);
-      }
-    }
+        return undefined;
+      },
+    });
   }
 
   close(): void {

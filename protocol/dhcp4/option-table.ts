@@ -96,9 +96,12 @@ export const DHCP4_OPTIONS = {
 export type Dhcp4OptionName = keyof typeof DHCP4_OPTIONS;
 export type Dhcp4OptionValue<N extends Dhcp4OptionName> = OptionValueByType[(typeof DHCP4_OPTIONS)[N]['type']];
 
-const BY_CODE: ReadonlyMap<number, OptionDef & { name: Dhcp4OptionName }> = new Map(
-  (Object.entries(DHCP4_OPTIONS) as [Dhcp4OptionName, OptionDef][]).map(([name, def]) => [def.code, { ...def, name }]),
-);
+/** Code → definition with its name, for a table keyed by name (shared with the DHCPv6 table). */
+export function indexByCode<N extends string, D extends { readonly code: number }>(table: Readonly<Record<N, D>>): ReadonlyMap<number, D & { name: N }> {
+  return new Map((Object.entries(table) as [N, D][]).map(([name, def]) => [def.code, { ...def, name }]));
+}
+
+const BY_CODE = indexByCode<Dhcp4OptionName, OptionDef>(DHCP4_OPTIONS);
 
 /** The definition of a code, or undefined for codes this table does not know (kept as raw bytes). */
 export function optionDefByCode(code: number): (OptionDef & { name: Dhcp4OptionName }) | undefined {

@@ -1,6 +1,7 @@
 // DHCPv6 option definitions as data (RFC 8415 §21, RFC 3646 DNS, RFC 4075 SNTP, RFC 5908 NTP, RFC 8357):
 // one table drives decode, encode and accessors, as DHCPv4's table does. Codes absent here stay raw bytes.
 
+import { indexByCode } from '../dhcp4/option-table.js';
 import type { Duid } from './duid.js';
 import type { Dhcp6Option } from './message.js';
 
@@ -128,9 +129,7 @@ export const DHCP6_OPTIONS = {
 export type Dhcp6OptionName = keyof typeof DHCP6_OPTIONS;
 export type Dhcp6OptionValue<N extends Dhcp6OptionName> = Option6ValueByType[(typeof DHCP6_OPTIONS)[N]['type']];
 
-const BY_CODE: ReadonlyMap<number, Option6Def & { name: Dhcp6OptionName }> = new Map(
-  (Object.entries(DHCP6_OPTIONS) as [Dhcp6OptionName, Option6Def][]).map(([name, def]) => [def.code, { ...def, name }]),
-);
+const BY_CODE = indexByCode<Dhcp6OptionName, Option6Def>(DHCP6_OPTIONS);
 
 /** The definition of a code, or undefined for codes this table does not know (kept as raw bytes). */
 export function option6DefByCode(code: number): (Option6Def & { name: Dhcp6OptionName }) | undefined {
