@@ -1,6 +1,8 @@
 // Static reservations that change while serving (RFC 2131 §4.3.1 lookups by client id, else chaddr): the big
 // immutable ReservationIndex from the last snapshot as a base, and a small overlay of puts and deletes consulted first.
 
+import type { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ColumnsBuilder, ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
 import { ReservationIndex } from './reservation-index.js';
 
@@ -29,16 +31,24 @@ export class LiveReservations implements ReservationLookup {
   private readonly macs = new Map<string, Slot>();
   private readonly ips = new Map<string, Slot>();
   private readonly clientIds = new Map<string, Slot>();
+  /** Base rows removed or replaced by the overlay: listing and folding skip them. */
+  private readonly maskedRows = new Set<number>();
+  /** No base row was skipped as a duplicate (always so for validated input): listing needs no index probe. */
+  private readonly allIndexed: boolean;
   private count: number;
 
-  /** `baseList` is what `base` was built from (every entry placed); kept to list and fold reservations. */
-  constructor(private readonly base: ReservationIndex, private readonly baseList: readonly PlacedReservation[], readonly subnetCidrs: readonly string[]) {
+  constructor(private readonly base: ReservationIndex, readonly subnetCidrs: readonly string[]) {
     this.count = base.size;
+    this.allIndexed = base.size === base.columns.count;
   }
 
   static build(subnetCidrs: readonly string[], reservations: readonly PlacedReservation[]): LiveReservations {
-    const subnets = subnetCidrs.map((cidr) => ({ cidr }));
-    return new LiveReservations(ReservationIndex.build({ subnets, reservations: [...reservations] }), reservations, subnetCidrs);
+    return LiveReservations.fromColumns(subnetCidrs, ReservationColumns.fromReservations(subnetCidrs, reservations));
+  }
+
+  /** `columns` was validated before (parseIpam, or the checksummed state file written from a validated model). */
+  static fromColumns(subnetCidrs: readonly string[], columns: ReservationColumns, keys?: ColumnsIndex): LiveReservations {
+    return new LiveReservations(ReservationIndex.fromColumns(columns, keys), subnetCidrs);
   }
 
   byMac(subnetCidr: string, mac: string): Reservation | undefined {
@@ -76,9 +86,13 @@ export class LiveReservations implements ReservationLookup {
 
   /** Removes (subnet, MAC)'s reservation; returns it, or undefined when there was none. */
   remove(subnet: string, mac: string): Reservation | undefined {
-    const current = this.byMac(subnet, mac);
+    const key = pairKey(subnet, mac);
+    const hit = this.macs.get(key);
+    const row = hit === undefined ? this.base.rowByMac(subnet, mac) : -1;
+    const current = hit === undefined ? this.base.reservation(row) : (hit ?? undefined);
     if (current === undefined) return undefined;
-    this.macs.set(pairKey(subnet, mac), null);
+    if (row >= 0) this.maskedRows.add(row);
+    this.macs.set(key, null);
     this.ips.set(current.ip, null);
     if (current.client_id !== undefined) this.clientIds.set(pairKey(subnet, current.client_id), null);
     this.count--;
@@ -87,14 +101,40 @@ export class LiveReservations implements ReservationLookup {
 
   /** Every current reservation: the base's that the overlay did not replace or delete, then the overlay's puts. */
   *entries(): Generator<PlacedReservation> {
-    for (const reservation of this.baseList) {
-      if (!this.macs.has(pairKey(reservation.subnet, reservation.mac))) yield reservation;
+    const columns = this.base.columns;
+    for (let row = 0; row < columns.count; row++) {
+      if (this.current(row)) yield columns.reservation(row) as PlacedReservation;
     }
     for (const slot of this.macs.values()) if (slot !== null) yield slot;
   }
 
+  /** Every current reservation as columns, the base's rows copied without materialising them. O(n). */
+  columns(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs): ReservationColumns {
+    const base = this.base.columns;
+    if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return base;
+    const builder = new ColumnsBuilder(subnetCidrs, this.count);
+    for (let row = 0; row < base.count; row++) {
+      if (this.current(row) && keep(base.subnetOf(row))) builder.copyRow(base, row);
+    }
+    for (const slot of this.macs.values()) if (slot !== null && keep(slot.subnet)) builder.add(slot);
+    return builder.finish();
+  }
+
+  /** The index over `columns()` when it is the base itself (no overlay), so a writer need not rebuild it. */
+  keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
+    return columns === this.base.columns ? this.base.keys : undefined;
+  }
+
   /** A new store with everything in its base: O(n), so run it when the overlay is large, not per delta. */
   fold(): LiveReservations {
-    return LiveReservations.build(this.subnetCidrs, [...this.entries()]);
+    return LiveReservations.fromColumns(this.subnetCidrs, this.columns());
   }
+
+  private current(row: number): boolean {
+    return !this.maskedRows.has(row) && (this.allIndexed || this.base.indexed(row));
+  }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -2,37 +2,43 @@
 // client identifier, option 61, when present, else by chaddr). Immutable; rebuilt whole on config reload.
 
 import { cidrContains, parseCidr4 } from '../../protocol/net/ipv4-address.js';
-import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
 import type { Ipam, Reservation } from '../../protocol/ipam/types.js';
-import { hashText, ipKey, macKey } from '../../protocol/ipam/compact-keys.js';
-import { PairHashTable } from '../../protocol/ipam/pair-hash-table.js';
+import { ipKey, macKey } from '../../protocol/ipam/compact-keys.js';
+import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ColumnsBuilder } from '../../protocol/ipam/reservation-columns.js';
+import type { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 
 export { ipKey, macKey } from '../../protocol/ipam/compact-keys.js';
 
 const TWO_32 = 2 ** 32;
-
-interface SubnetSlot {
-  cidr: Cidr4;
-  text: string;
-  count: number;
-}
+/** Materialised reservations remembered per index: repeat lookups (DISCOVER then REQUEST) get the same object. */
+const MEMO_SLOTS = 1 << 17;
 
 /**
- * Keys: (subnet slot << 16 | MAC's top 16 bits, MAC's low 32 bits) for MACs; (0, address) for IPs;
- * (subnet slot, hash of client id) for client ids. Values are positions in `reservations`.
+ * Rows live in a ReservationColumns and its ColumnsIndex holds row numbers only, so a million reservations
+ * cost ~50 MB and no per-reservation objects until one is looked up.
  */
 export class ReservationIndex {
   private readonly slots = new Map<string, number>();
-  private readonly subnets: SubnetSlot[] = [];
-  private readonly reservations: Reservation[] = [];
-  private readonly macs: PairHashTable;
-  private readonly ips: PairHashTable;
-  private readonly clientIds: PairHashTable;
+  private readonly counts: number[];
+  private readonly memoRows: Int32Array;
+  private readonly memo: (Reservation | undefined)[];
+  readonly columns: ReservationColumns;
 
-  private constructor(capacity: number) {
-    this.macs = new PairHashTable(capacity);
-    this.ips = new PairHashTable(capacity);
-    this.clientIds = new PairHashTable(capacity);
+  /** `keys`: the hash tables over `columns`, shared with whoever saves them. */
+  private constructor(readonly keys: ColumnsIndex) {
+    const columns = keys.columns;
+    this.columns = columns;
+    columns.subnets.forEach((cidr, slot) => this.slots.set(cidr, slot));
+    this.counts = columns.subnets.map(() => 0);
+    const allIndexed = keys.size === columns.count;
+    for (let row = 0; row < columns.count; row++) {
+      const slot = columns.arrays.subnet[row] ?? 0;
+      if (allIndexed || keys.indexed(row)) this.counts[slot] = (this.counts[slot] ?? 0) + 1;
+    }
+    const memoSize = Math.min(MEMO_SLOTS, 1 << Math.ceil(Math.log2(Math.max(16, columns.count))));
+    this.memoRows = new Int32Array(memoSize).fill(-1);
+    this.memo = new Array<Reservation | undefined>(memoSize);
   }
 
   /**
@@ -40,67 +46,85 @@ export class ReservationIndex {
    * already refuses such files. A reservation without `subnet` is placed by its IP.
    */
   static build(ipam: Ipam): ReservationIndex {
-    const index = new ReservationIndex(ipam.reservations.length);
+    const cidrs: string[] = [];
+    const parsed = [];
     for (const subnet of ipam.subnets) {
       const cidr = parseCidr4(subnet.cidr);
-      if (cidr === undefined || index.slots.has(subnet.cidr) || index.subnets.length > 0xffff) continue;
-      index.slots.set(subnet.cidr, index.subnets.length);
-      index.subnets.push({ cidr, text: subnet.cidr, count: 0 });
+      if (cidr === undefined || cidrs.includes(subnet.cidr) || cidrs.length > 0xffff) continue;
+      cidrs.push(subnet.cidr);
+      parsed.push(cidr);
     }
-    for (const reservation of ipam.reservations) index.add(reservation);
+    const builder = new ColumnsBuilder(cidrs, ipam.reservations.length);
+    for (const reservation of ipam.reservations) {
+      const ip = ipKey(reservation.ip);
+      const subnet = reservation.subnet ?? cidrs[parsed.findIndex((c) => ip >= 0 && cidrContains(c, ip))];
+      builder.add(subnet === reservation.subnet ? reservation : { ...reservation, subnet });
+    }
+    return ReservationIndex.fromColumns(builder.finish());
+  }
+
+  /** Indexes every row of `columns` (a duplicate key keeps the first row, as build does); `keys` when built already. */
+  static fromColumns(columns: ReservationColumns, keys?: ColumnsIndex): ReservationIndex {
+    const index = new ReservationIndex(keys?.columns === columns ? keys : new ColumnsIndex(columns));
     Object.freeze(index);
     return index;
   }
 
-  private add(reservation: Reservation): void {
-    const ip = ipKey(reservation.ip);
-    const slot = reservation.subnet === undefined
-      ? this.subnets.findIndex((s) => cidrContains(s.cidr, ip))
-      : this.slots.get(reservation.subnet) ?? -1;
-    const mac = macKey(reservation.mac);
-    const subnet = this.subnets[slot];
-    if (subnet === undefined || mac === undefined || ip < 0 || this.ips.find(0, ip) >= 0) return;
-    const macHi = (slot * 0x10000 + Math.floor(mac / TWO_32)) >>> 0;
-    if (this.macs.find(macHi, mac >>> 0) >= 0) return;
-    const position = this.reservations.push(reservation) - 1;
-    subnet.count++;
-    this.ips.insert(0, ip, position);
-    this.macs.insert(macHi, mac >>> 0, position);
-    const clientId = reservation.client_id;
-    if (clientId !== undefined && this.byClientId(subnet.text, clientId) === undefined) {
-      this.clientIds.insert(slot, hashText(clientId), position);
-    }
-  }
-
-  /** `mac` in lower-case colon form, as readMac produces it. */
-  byMac(subnetCidr: string, mac: string): Reservation | undefined {
+  /** The row of (subnet, MAC), or -1. `mac` in lower-case colon form, as readMac produces it. */
+  rowByMac(subnetCidr: string, mac: string): number {
     const slot = this.slots.get(subnetCidr);
     const key = macKey(mac);
-    if (slot === undefined || key === undefined) return undefined;
-    return this.reservations[this.macs.find(slot * 0x10000 + Math.floor(key / TWO_32), key >>> 0)];
+    if (slot === undefined || key === undefined) return -1;
+    return this.keys.rowByMac(slot, Math.floor(key / TWO_32), key >>> 0);
+  }
+
+  rowByClientId(subnetCidr: string, clientIdHex: string): number {
+    const slot = this.slots.get(subnetCidr);
+    return slot === undefined ? -1 : this.keys.rowByClientId(slot, clientIdHex);
+  }
+
+  rowByIp(ip: string): number {
+    const key = ipKey(ip);
+    return key < 0 ? -1 : this.keys.rowByIp(key);
+  }
+
+  byMac(subnetCidr: string, mac: string): Reservation | undefined {
+    return this.reservation(this.rowByMac(subnetCidr, mac));
   }
 
   /** `clientIdHex` as lower-case colon hex, as bytesToColonHex produces it. */
   byClientId(subnetCidr: string, clientIdHex: string): Reservation | undefined {
-    const slot = this.slots.get(subnetCidr);
-    if (slot === undefined) return undefined;
-    const position = this.clientIds.find(slot, hashText(clientIdHex), (p) => this.reservations[p]?.client_id === clientIdHex);
-    return this.reservations[position];
+    return this.reservation(this.rowByClientId(subnetCidr, clientIdHex));
   }
 
   byIp(ip: string): Reservation | undefined {
-    const key = ipKey(ip);
-    return key < 0 ? undefined : this.reservations[this.ips.find(0, key)];
+    return this.reservation(this.rowByIp(ip));
+  }
+
+  /** The row's reservation, the same object for repeat lookups while it stays in the memo. */
+  reservation(row: number): Reservation | undefined {
+    if (row < 0) return undefined;
+    const at = row & (this.memoRows.length - 1);
+    if (this.memoRows[at] === row) return this.memo[at];
+    const reservation = this.columns.reservation(row);
+    this.memoRows[at] = row;
+    this.memo[at] = reservation;
+    return reservation;
   }
 
   /** Reservations indexed. */
   get size(): number {
-    return this.reservations.length;
+    return this.keys.size;
   }
 
   /** Reservations indexed in one subnet, for summaries. */
   countIn(subnetCidr: string): number {
     const slot = this.slots.get(subnetCidr);
-    return slot === undefined ? 0 : (this.subnets[slot]?.count ?? 0);
+    return slot === undefined ? 0 : (this.counts[slot] ?? 0);
+  }
+
+  /** Whether `row` was indexed (a duplicate of an earlier row's IP or (subnet, MAC) is not). */
+  indexed(row: number): boolean {
+    return this.keys.indexed(row);
   }
 }

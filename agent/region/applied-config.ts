@@ -2,12 +2,11 @@
 // delta applied in one synchronous step, then recorded in the state dir (debounced) with its revision and entry id.
 
 import type { Logger } from 'pino';
-import { parseIpam } from '../../protocol/ipam/parse.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
 import type { ConfigChange, ConfigEntry } from '../../protocol/region/config-entries.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
 import { AppliedStateStore } from './applied-state.js';
-import type { AppliedPosition, DeltaRecord } from './applied-state.js';
+import type { AppliedBase, AppliedPosition, DeltaRecord } from './applied-state.js';
 import { ConfigModel } from './config-model.js';
 import type { ChangeOutcome } from './config-model.js';
 
@@ -30,6 +29,8 @@ export interface AppliedConfigOptions {
   logger: Logger;
   /** @default 200 */
   persistDebounceMs?: number;
+  /** Rewrite the base once the delta log holds this many lines. @default 10000 */
+  compactAfter?: number;
   /** A new generation of subnets is served (snapshot, subnet put/delete): DHCPv6 re-reads its subnets. */
   onSubnetsChanged?: (subnets: readonly (Ipam['subnets'][number])[]) => void;
   /** Fold the overlay into a new base past this many overlay keys. @default 30000 */
@@ -49,9 +50,22 @@ export class AppliedConfig {
     this.log = options.logger;
     this.now = options.now ?? Date.now;
     this.store = new AppliedStateStore(
-      { dir: options.dir, debounceMs: options.persistDebounceMs, onError: (err) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state; retrying on the next change') },
-      () => (this.positionValue.revision === 0 ? undefined : { ...this.positionValue, ipam: this.modelValue.toIpam() }),
+      {
+        dir: options.dir,
+        debounceMs: options.persistDebounceMs,
+        compactAfter: options.compactAfter,
+        onError: (err) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state; retrying on the next change'),
+        onRefused: (reason, problems) => this.log.warn({ event: 'region.state.invalid', reason, ...(problems === undefined ? {} : { problems }) }, `region state on disk refused (${reason}); waiting for the region`),
+      },
+      () => this.persisted(),
     );
+  }
+
+  /** What a base write saves: the columns, and their index when the model has it (so it is not rebuilt). */
+  private persisted(): AppliedBase | undefined {
+    if (this.positionValue.revision === 0) return undefined;
+    const reservations = this.modelValue.reservationColumns();
+    return { ...this.positionValue, subnets: [...this.modelValue.subnets], reservations, keys: this.modelValue.keysFor(reservations) };
   }
 
   get serving(): ServingConfig {
@@ -70,12 +84,8 @@ export class AppliedConfig {
   async loadFromDisk(): Promise<boolean> {
     const loaded = await this.store.load();
     if (loaded === undefined) return false;
-    const parsed = parseIpam(loaded.base.ipam);
-    if (!parsed.ok) {
-      this.log.warn({ event: 'region.state.invalid', problems: parsed.problems.slice(0, 5) }, 'region state on disk is invalid; waiting for the region');
-      return false;
-    }
-    let model = ConfigModel.fromIpam(parsed.ipam);
+    // Validated before it was applied and checksummed when written (applied-state.ts): not validated again.
+    let model = ConfigModel.fromColumns(loaded.base.subnets, loaded.base.reservations, loaded.base.keys);
     let position: AppliedPosition = { epoch: loaded.base.epoch, revision: loaded.base.revision, entryId: loaded.base.entryId, appliedAt: loaded.base.appliedAt };
     for (const record of loaded.deltas) {
       if (record.change !== undefined && record.change.type !== 'snapshot') model = model.apply(record.change).next ?? model;
@@ -97,7 +107,7 @@ export class AppliedConfig {
     this.positionValue = { epoch: entry.epoch, revision: entry.revision, entryId, appliedAt: this.now() };
     this.store.baseChanged();
     this.options.onSubnetsChanged?.(this.modelValue.subnets);
-    this.log.info({ event: 'region.sync.applied', revision: entry.revision, change: 'snapshot', subnets: ipam.subnets.length, reservations: ipam.reservations.length }, `snapshot revision ${entry.revision} applied`);
+    this.log.info({ event: 'region.sync.applied', revision: entry.revision, change: 'snapshot', subnets: ipam.subnets.length, reservations: this.modelValue.reservationCount }, `snapshot revision ${entry.revision} applied`);
   }
 
   /** Applies a delta in one synchronous step; a refused one still consumes its revision (PROTOCOL.md §4.4). */

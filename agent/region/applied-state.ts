@@ -1,11 +1,17 @@
 // The rack's durable copy of the region config (PROTOCOL.md §4.4: a rack keeps (epoch, revision) with its config):
-// a base document in applied.json (atomic write + fsync) plus an append-only delta log, so a delta costs one line.
+// a base (applied.json + its checksummed applied-*.bin columns) plus an append-only delta log, one line a delta.
 
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isSubnet4, parseIpam } from '../../protocol/ipam/parse.js';
+import type { IpamProblem } from '../../protocol/ipam/parse.js';
+import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import type { ConfigChange } from '../../protocol/region/config-entries.js';
-import type { Ipam } from '../../protocol/ipam/types.js';
+import type { Subnet4Config, Subnet6Config } from '../../protocol/ipam/types.js';
+import { sha256Hex } from '../../protocol/region/snapshot.js';
+import { decodeColumns, encodeColumns } from './applied-binary.js';
 
 /** Where the rack is in the region's history: what it serves is exactly the result of these revisions. */
 export interface AppliedPosition {
@@ -17,8 +23,13 @@ export interface AppliedPosition {
   appliedAt?: number;
 }
 
+/** What rackd serves, validated before it was applied: the file it is written to is trusted by its digest. */
 export interface AppliedBase extends AppliedPosition {
-  ipam: Ipam;
+  subnets: (Subnet4Config | Subnet6Config)[];
+  /** Keyed by the IPv4 subnets' CIDRs in `subnets` order. */
+  reservations: ReservationColumns;
+  /** The index over `reservations`, when built already: written beside them, and what a load restores. */
+  keys?: ColumnsIndex;
 }
 
 /** One consumed revision after the base: a change, or a refusal that consumed its revision (PROTOCOL.md §4.4). */
@@ -41,9 +52,29 @@ export interface AppliedStateOptions {
   compactAfter?: number;
   /** A debounced write failed (disk full, permissions); the next change tries again. */
   onError?: (error: Error) => void;
+  /** The base on disk is corrupt or invalid: nothing is served from it (the region re-sends everything). */
+  onRefused?: (reason: string, problems?: IpamProblem[]) => void;
 }
 
-const FORMAT = 1;
+/** 1: one JSON document, re-validated at load. 2: a JSON header naming a binary columns file and its SHA-256. */
+const FORMAT = 2;
+const BIN_FILE = /^applied-[0-9a-f]{16}\.bin$/;
+const BIN_OR_TMP = /^applied-[0-9a-f]{16}\.bin(\.tmp)?$/;
+
+/** Why the base on disk is not served. */
+interface Refusal {
+  reason: string;
+  problems?: IpamProblem[];
+}
+
+/** The applied.json of format 2: small, so a restart parses only this and checks the digests. */
+interface BaseHeader extends AppliedPosition {
+  format: 2;
+  subnets: (Subnet4Config | Subnet6Config)[];
+  reservations: { file: string; count: number; bytes: number; sha256: string };
+  /** SHA-256 of this header's JSON without the field itself: a torn or edited header is refused too. */
+  sha256?: string;
+}
 
 /** Writes are serialised on one promise chain; `current` is read at write time, so a base write is never stale. */
 export class AppliedStateStore {
@@ -64,17 +95,57 @@ export class AppliedStateStore {
     this.compactAfter = options.compactAfter ?? 10_000;
   }
 
-  /** undefined when nothing was ever applied (or applied.json is unreadable: then the region re-sends it all). */
+  /** undefined when nothing was ever applied (or the base is corrupt or invalid: then the region re-sends it all). */
   async load(): Promise<LoadedState | undefined> {
     await mkdir(this.options.dir, { recursive: true });
-    let base: AppliedBase;
+    let text: string;
     try {
-      const doc = JSON.parse(await readFile(this.basePath, 'utf8')) as { format?: number } & AppliedBase;
-      if (doc.format !== FORMAT || typeof doc.revision !== 'number' || typeof doc.ipam !== 'object') return undefined;
-      base = { epoch: doc.epoch, revision: doc.revision, entryId: doc.entryId, appliedAt: doc.appliedAt, ipam: doc.ipam };
+      text = await readFile(this.basePath, 'utf8');
     } catch {
       return undefined;
     }
+    const base = await this.readBase(text).catch((err: unknown): Refusal => ({ reason: `unreadable: ${(err as Error).message}` }));
+    if ('reason' in base) {
+      this.options.onRefused?.(base.reason, base.problems);
+      return undefined;
+    }
+    return { base, deltas: await this.readLog(base) };
+  }
+
+  private async readBase(text: string): Promise<AppliedBase | Refusal> {
+    let doc: { format?: number; revision?: unknown; ipam?: unknown } & Partial<AppliedBase>;
+    try {
+      doc = JSON.parse(text) as typeof doc;
+    } catch {
+      return { reason: 'applied.json is not JSON' };
+    }
+    if (typeof doc.revision !== 'number') return { reason: 'applied.json has no revision' };
+    if (doc.format === 1) return this.readLegacy(doc);
+    if (doc.format !== FORMAT) return { reason: `applied.json is format ${String(doc.format)}, this rackd reads 1 and 2` };
+    const header = doc as unknown as BaseHeader;
+    const { sha256, ...rest } = header;
+    if (sha256 !== sha256Hex(JSON.stringify(rest))) return { reason: 'applied.json does not match its checksum' };
+    const { file, bytes, count, sha256: binSha } = header.reservations;
+    if (!BIN_FILE.test(file)) return { reason: `applied.json names ${file}` };
+    const bin = await readFile(join(this.options.dir, file));
+    if (bin.length !== bytes || sha256Hex(bin) !== binSha) return { reason: `${file} does not match the checksum in applied.json` };
+    const decoded = decodeColumns(bin);
+    if (typeof decoded === 'string') return { reason: `${file}: ${decoded}` };
+    const { columns, keys } = decoded;
+    if (columns.count !== count) return { reason: `${file} holds ${columns.count} reservations, applied.json says ${count}` };
+    return { epoch: header.epoch, revision: header.revision, entryId: header.entryId, appliedAt: header.appliedAt, subnets: header.subnets, reservations: columns, keys };
+  }
+
+  /** Format 1 (one JSON document, from an older rackd): validated again, as it always was. */
+  private readLegacy(doc: { ipam?: unknown } & Partial<AppliedPosition>): AppliedBase | Refusal {
+    const parsed = parseIpam(doc.ipam);
+    if (!parsed.ok) return { reason: 'applied.json (format 1) is invalid', problems: parsed.problems.slice(0, 5) };
+    const { subnets, reservations } = parsed.ipam;
+    const cidrs = subnets.filter(isSubnet4).map((s) => s.cidr);
+    return { epoch: doc.epoch, revision: doc.revision ?? 0, entryId: doc.entryId ?? '0-0', appliedAt: doc.appliedAt, subnets, reservations: ReservationColumns.fromReservations(cidrs, reservations) };
+  }
+
+  private async readLog(base: AppliedBase): Promise<DeltaRecord[]> {
     const deltas: DeltaRecord[] = [];
     let text = '';
     try {
@@ -92,7 +163,7 @@ export class AppliedStateStore {
       expected++;
     }
     this.logLines = deltas.length;
-    return { base, deltas };
+    return deltas;
   }
 
   /** A new base (snapshot applied, subnets rebuilt): written in full at the next flush; the log restarts. */
@@ -133,7 +204,7 @@ export class AppliedStateStore {
       this.baseDirty = false;
       this.pendingLines = [];
       if (state === undefined) return;
-      await writeAtomically(this.basePath, JSON.stringify({ format: FORMAT, ...state }));
+      await this.writeBase(state);
       await writeAtomically(this.logPath, '');
       this.logLines = 0;
       return;
@@ -149,6 +220,24 @@ export class AppliedStateStore {
       await file.close();
     }
     this.logLines += lines.length;
+  }
+
+  /** The columns file first, then the header naming it (the switch is the header's rename), then old files go. */
+  private async writeBase(state: AppliedBase): Promise<void> {
+    const keys = state.keys?.columns === state.reservations ? state.keys : new ColumnsIndex(state.reservations);
+    const bin = encodeColumns(state.reservations, keys);
+    const binSha = sha256Hex(bin);
+    const file = `applied-${binSha.slice(0, 16)}.bin`;
+    await writeAtomically(join(this.options.dir, file), bin);
+    const header: BaseHeader = {
+      format: FORMAT, epoch: state.epoch, revision: state.revision, entryId: state.entryId, appliedAt: state.appliedAt,
+      subnets: state.subnets, reservations: { file, count: state.reservations.count, bytes: bin.length, sha256: binSha },
+    };
+    await writeAtomically(this.basePath, JSON.stringify({ ...header, sha256: sha256Hex(JSON.stringify(header)) }));
+    // Older bases, and a tmp file a kill left behind mid-write: only the file the header names is ever read.
+    for (const name of await readdir(this.options.dir)) {
+      if (BIN_OR_TMP.test(name) && name !== file) await unlink(join(this.options.dir, name)).catch(() => undefined);
+    }
   }
 
   /** Cancels the debounce timer; call flush() first to keep what is pending. */
@@ -169,7 +258,7 @@ function parseLine(line: string): DeltaRecord | undefined {
 }
 
 /** tmp file, fsync, rename over, fsync the directory: after a crash the file is the old one or the new one. */
-export async function writeAtomically(path: string, content: string): Promise<void> {
+export async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
   const tmp = `${path}.tmp`;
   const file = await open(tmp, 'w');
   try {

@@ -6,6 +6,9 @@ import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from '../../prot
 import type { ConfigChange } from '../../protocol/region/config-entries.js';
 import { cidrContains, ipv4ToNumber, parseCidr4 } from '../../protocol/net/ipv4-address.js';
 import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
+import { columnsOf } from '../../protocol/ipam/columnar-ipam.js';
+import type { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import { CompiledReservations } from '../dhcp4/compiled-reservation.js';
 import { compileSubnet4 } from '../dhcp4/compiled-subnet.js';
 import type { CompiledSubnet4 } from '../dhcp4/compiled-subnet.js';
@@ -52,22 +55,40 @@ export class ConfigModel {
   private live: LiveReservations;
   serving: ServingConfig;
 
-  private constructor(readonly subnets: readonly (Subnet4Config | Subnet6Config)[], reservations: readonly PlacedReservation[], compiled?: CompiledReservations) {
+  /** `reservations` builds the columns keyed by the given IPv4 CIDRs (this model's, in `subnets` order). */
+  private constructor(
+    readonly subnets: readonly (Subnet4Config | Subnet6Config)[],
+    reservations: (cidrs: readonly string[]) => ReservationColumns,
+    compiled?: CompiledReservations,
+    keys?: ColumnsIndex,
+  ) {
     const v4 = subnets.filter(isSubnet4);
+    const cidrs = v4.map((s) => s.cidr);
     this.slots = v4.flatMap((s) => slotOf(s) ?? []);
     this.compiled = v4.map(compileSubnet4);
     this.compiledReservations = compiled ?? new CompiledReservations();
-    this.live = LiveReservations.build(v4.map((s) => s.cidr), reservations);
+    this.live = LiveReservations.fromColumns(cidrs, reservations(cidrs), keys);
     this.serving = this.servingConfig();
   }
 
   /** `ipam` has passed parseIpam, which fills every reservation's `subnet`. */
   static fromIpam(ipam: Ipam): ConfigModel {
-    return new ConfigModel(ipam.subnets, ipam.reservations as PlacedReservation[]);
+    const columnar = columnsOf(ipam);
+    if (columnar !== undefined) return ConfigModel.fromColumns(ipam.subnets, columnar.columns, columnar.keys);
+    return new ConfigModel(ipam.subnets, (cidrs) => ReservationColumns.fromReservations(cidrs, ipam.reservations));
+  }
+
+  /**
+   * Reservations already validated with these subnets (a checksummed state file rackd wrote from a validated
+   * model): no re-validation. Columns keyed by another subnet order are re-keyed.
+   */
+  static fromColumns(subnets: readonly (Subnet4Config | Subnet6Config)[], columns: ReservationColumns, keys?: ColumnsIndex): ConfigModel {
+    const rekey = (cidrs: readonly string[]) => (sameList(columns.subnets, cidrs) ? columns : LiveReservations.fromColumns(columns.subnets, columns).columns(undefined, cidrs));
+    return new ConfigModel(subnets, rekey, undefined, keys);
   }
 
   static empty(): ConfigModel {
-    return new ConfigModel([], []);
+    return new ConfigModel([], (cidrs) => ReservationColumns.empty(cidrs));
   }
 
   private servingConfig(): ServingConfig {
@@ -94,8 +115,19 @@ export class ConfigModel {
     return this.live.entries();
   }
 
+  /** Materialises every reservation: for RPC listings and tests; persistence uses `reservationColumns`. */
   toIpam(): Ipam {
     return { subnets: [...this.subnets], reservations: [...this.live.entries()] };
+  }
+
+  /** Every current reservation as columns (the base itself when there is no overlay), keyed by the v4 subnets. */
+  reservationColumns(): ReservationColumns {
+    return this.live.columns();
+  }
+
+  /** The index over `columns` when this model has one already (they are its base). */
+  keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
+    return this.live.keysFor(columns);
   }
 
   /** Moves the overlay into a new base. O(n): the caller runs it off the delta path, when the overlay is large. */
@@ -171,13 +203,17 @@ export class ConfigModel {
       const problem = parsed.problems[0];
       return { outcome: { ok: false, field: 'data', message: `subnet ${subnet.cidr} refused: ${problem?.path}: ${problem?.message}` } };
     }
-    return { outcome: { ok: true }, next: new ConfigModel(parsed.ipam.subnets, parsed.ipam.reservations as PlacedReservation[]) };
+    return { outcome: { ok: true }, next: ConfigModel.fromIpam(parsed.ipam) };
   }
 
   /** The subnet's reservations go with it (PROTOCOL.md §4.2); deleting an absent subnet is a no-op. */
   private deleteSubnet(cidr: string): { outcome: ChangeOutcome; next?: ConfigModel } {
     if (!this.subnets.some((s) => s.cidr === cidr)) return { outcome: { ok: true } };
-    const reservations = [...this.live.entries()].filter((r) => r.subnet !== cidr);
-    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), reservations, this.compiledReservations) };
+    const live = this.live;
+    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), (cidrs) => live.columns((subnet) => subnet !== cidr, cidrs), this.compiledReservations) };
   }
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }

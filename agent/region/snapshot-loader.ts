@@ -1,5 +1,5 @@
 // Loading a snapshot (PROTOCOL.md §4.3, §4.4 re-sync): the signed head and its entry id read in one MULTI, then the
-// body list, each chunk checked against the digest in the head and the whole validated like the IPAM file.
+// body list, each chunk checked against the digest in the head and validated like the IPAM file, into columns.
 
 import type { Redis } from 'ioredis';
 import type { Ipam } from '../../protocol/ipam/types.js';
@@ -8,7 +8,7 @@ import type { ConfigEntry, ConfigRefusal } from '../../protocol/region/config-en
 import { refuse } from '../../protocol/region/entry.js';
 import { snapshotBodyKey } from '../../protocol/region/keys.js';
 import type { RegionKeys } from '../../protocol/region/keys.js';
-import { decodeSnapshot } from '../../protocol/region/snapshot.js';
+import { decodeSnapshotColumns } from '../../protocol/region/snapshot.js';
 import { hashReply } from '../../protocol/region/stream-replies.js';
 
 export type SnapshotEntry = Extract<ConfigEntry, { type: 'snapshot' }>;
@@ -52,7 +52,7 @@ export async function loadSnapshotBody(source: SnapshotSource, entry: SnapshotEn
     chunks.push(...part);
     if (part.length < 16) break;
   }
-  const ipam = decodeSnapshot(entry.snapshot, chunks);
+  const ipam = decodeSnapshotColumns(entry.snapshot, chunks);
   if (!ipam.ok) return { kind: 'refused', refusal: { ...ipam, epoch: entry.epoch, revision: entry.revision }, entryId };
   return { kind: 'ok', entry, entryId, ipam: ipam.value };
 }

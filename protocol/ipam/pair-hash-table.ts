@@ -1,5 +1,5 @@
-// An open-addressing hash table from a pair of uint32 keys to an int32 value, on typed arrays. It backs the
-// validator's uniqueness checks and the reservation index: a million entries cost ~24 MB, no per-entry objects.
+// Open-addressing hash tables on typed arrays: PairHashTable (a pair of uint32 keys to an int32) backs the
+// validator's uniqueness checks; RowHashTable (row numbers only) the reservation index. No per-entry objects.
 
 const EMPTY = -1;
 
@@ -53,5 +53,83 @@ export class PairHashTable {
       if (value === EMPTY) return EMPTY;
       if (this.his[i] === hi && this.los[i] === lo && (accept === undefined || accept(value))) return value;
     }
+  }
+}
+
+/** murmur3's finaliser over two uint32 halves, for RowHashTable keys. */
+export function mix(hi: number, lo: number): number {
+  let h = Math.imul(hi ^ 0x9e3779b9, 0x85ebca6b) ^ lo;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Open addressing over row numbers only: the keys stay in the caller's columns, so a slot costs 4 bytes.
+ * Probe with `start(hash)`, read `rowAt(i)` (-1 ends the chain), step with `next(i)`; the caller compares keys.
+ */
+export class RowHashTable {
+  private readonly rows: Int32Array;
+  private readonly mask: number;
+  private count = 0;
+
+  /** Room for `capacity` rows at a load factor of at most one half; or over `slots` saved by `slots`. */
+  constructor(capacity: number, saved?: { slots: Int32Array; count: number }) {
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.rows = saved?.slots ?? new Int32Array(size).fill(EMPTY);
+    this.mask = this.rows.length - 1;
+    this.count = saved?.count ?? 0;
+  }
+
+  /**
+   * A table over slots saved from `slots` (the same hash function is assumed); undefined when they cannot be
+   * one: not a power of two, over half full, or naming a row outside [0, rows).
+   */
+  static restore(slots: Int32Array, rows: number): RowHashTable | undefined {
+    if (slots.length < 16 || (slots.length & (slots.length - 1)) !== 0) return undefined;
+    let count = 0;
+    // Indexed, not for-of: this runs over millions of slots at every start.
+    for (let i = 0; i < slots.length; i++) {
+      const row = slots[i] as number;
+      if (row < EMPTY || row >= rows) return undefined;
+      if (row !== EMPTY) count++;
+    }
+    return count * 2 <= slots.length ? new RowHashTable(0, { slots, count }) : undefined;
+  }
+
+  /** The slots themselves, for saving: restore() takes them back. */
+  get slots(): Int32Array {
+    return this.rows;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  start(hash: number): number {
+    return hash & this.mask;
+  }
+
+  next(i: number): number {
+    return (i + 1) & this.mask;
+  }
+
+  rowAt(i: number): number {
+    return this.rows[i] ?? EMPTY;
+  }
+
+  insert(hash: number, row: number): void {
+    let i = hash & this.mask;
+    while (this.rows[i] !== EMPTY) i = (i + 1) & this.mask;
+    this.insertAt(i, row);
+  }
+
+  /** Fills the empty slot a probe ended at (`rowAt(i)` was -1), saving the second probe of find-then-insert. */
+  insertAt(i: number, row: number): void {
+    if (this.count * 2 >= this.rows.length) throw new RangeError('RowHashTable is full');
+    if (this.rows[i] !== EMPTY) throw new RangeError('RowHashTable slot is taken');
+    this.rows[i] = row;
+    this.count++;
   }
 }

@@ -3,6 +3,8 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ColumnarIpam } from '../ipam/columnar-ipam.js';
+import { ColumnsReader } from '../ipam/columns-reader.js';
 import { parseIpam } from '../ipam/parse.js';
 import type { Ipam } from '../ipam/types.js';
 import { refuse } from './entry.js';
@@ -70,6 +72,28 @@ export function decodeSnapshot(head: SnapshotHead, chunks: readonly (string | Ui
   const first = result.problems[0];
   const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : '';
   return refuse('schema', `snapshot.${first?.path ?? '(document)'}`, `snapshot.${first?.path}: ${first?.message}${more}`);
+}
+
+/** Rows the reader allocates up front at most: the head's count is signed, but a typo there must not cost GBs. */
+const MAX_PREALLOCATED = 1 << 22;
+
+/**
+ * decodeSnapshot's result as a ColumnarIpam, read chunk by chunk into columns so a million reservations never
+ * exist as objects all at once. Anything it would refuse goes through decodeSnapshot, for the same refusal.
+ */
+export function decodeSnapshotColumns(head: SnapshotHead, chunks: readonly (string | Uint8Array)[]): Decoded<Ipam> {
+  const reader = chunks.length === head.chunks ? ColumnsReader.forSubnets(head.subnets, Math.min(head.reservations, MAX_PREALLOCATED)) : undefined;
+  if (reader === undefined) return decodeSnapshot(head, chunks);
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i] as string | Uint8Array;
+    if (sha256Hex(chunk) !== head.digests[i]) return decodeSnapshot(head, chunks);
+    const parsed = parseChunk(chunk, i);
+    if (!parsed.ok) return decodeSnapshot(head, chunks);
+    for (const item of parsed.value) if (!reader.push(item)) return decodeSnapshot(head, chunks);
+  }
+  const read = reader.count === head.reservations ? reader.finish() : undefined;
+  if (read === undefined) return decodeSnapshot(head, chunks);
+  return { ok: true, value: new ColumnarIpam(reader.subnets, read.columns, read.keys) };
 }
 
 function parseChunk(chunk: string | Uint8Array, index: number): Decoded<unknown[]> {

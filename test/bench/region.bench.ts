@@ -116,8 +116,17 @@ it('publish-to-served latency at a steady delta rate', async () => {
   rows.push(['publish→applied max', ms(latencies.at(-1) ?? NaN), '']);
 });
 
+/** The rack the snapshot bench loads into: the one already running, or (run alone with -t) a fresh live one. */
+async function liveRackForSnapshot(): Promise<RackdHandle> {
+  if (rackd !== undefined) return rackd;
+  await region.publishSnapshot({ subnets: [SUBNET, BIG_SUBNET], reservations: [] });
+  const rack = await startRack();
+  await rack.waitForEvent('region.status', (l) => l.to === 'live', 30_000);
+  return rack;
+}
+
 it('loads a large snapshot: time and peak RSS, live and from the state dir', async () => {
-  const rack = rackd as RackdHandle;
+  const rack = await liveRackForSnapshot();
   const before = memoryOf(rack.pid);
   const reservations = Array.from({ length: SNAPSHOT_SIZE }, (_, i) => bigReservation(i));
   const publishStart = Date.now();
@@ -141,8 +150,11 @@ it('loads a large snapshot: time and peak RSS, live and from the state dir', asy
   const spawnAt = Date.now();
   const restarted = await startRack();
   const loaded = await restarted.waitForEvent('region.state.loaded', () => true, 300_000);
-  rows.push(['state dir load at start', ms(timeOf(loaded) - spawnAt), `spawn → region.state.loaded (revision ${String(loaded.revision)}), Redis unreachable`]);
-  rows.push(['  peak RSS', `${memoryOf(restarted.pid).peakMb.toFixed(0)} MB`, 'VmHWM after loading']);
+  const ready = restarted.events('rackd.ready')[0];
+  const memory = memoryOf(restarted.pid);
+  rows.push(['state dir load at start', ms(timeOf(loaded) - spawnAt), `spawn → region.state.loaded (revision ${String(loaded.revision)}, ${String(loaded.reservations)} reservations), Redis unreachable`]);
+  rows.push(['  to serving', ready === undefined ? 'n/a' : ms(timeOf(ready) - spawnAt), 'spawn → rackd.ready (every interface open, DHCP answered)']);
+  rows.push(['  peak / steady RSS', `${memory.peakMb.toFixed(0)} / ${memory.rssMb.toFixed(0)} MB`, 'VmHWM / VmRSS after loading']);
   await bridge.connectNamespace();
   await restarted.waitForEvent('region.status', (l) => l.to === 'live', 120_000);
 });

@@ -1,12 +1,14 @@
 // The rack's durable region state (PROTOCOL.md §4.4): a base written atomically plus a delta log; what a restart
 // loads is always a consistent prefix of what was applied, even with a torn last line.
 
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppliedStateStore } from '../../../agent/region/applied-state.js';
 import type { AppliedBase } from '../../../agent/region/applied-state.js';
+import { ReservationColumns } from '../../../protocol/ipam/reservation-columns.js';
+import type { Reservation } from '../../../protocol/ipam/types.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -20,8 +22,34 @@ afterEach(() => {
 
 const BASE: AppliedBase = {
   epoch: 'e1', revision: 3, entryId: '100-0', appliedAt: 1,
-  ipam: { subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', subnet: '10.20.0.0/24' }] },
+  subnets: [{ cidr: '10.20.0.0/24' }],
+  reservations: ReservationColumns.fromReservations(['10.20.0.0/24'], [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', subnet: '10.20.0.0/24' }]),
 };
+
+/** Every field a reservation can carry, in two subnets, with a non-ASCII-free hostname and a custom option. */
+const RICH: Reservation[] = [
+  { mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'node-1.example', subnet: '10.20.0.0/24' },
+  { mac: '52:54:00:00:00:02', ip: '10.20.0.6', client_id: '01:52:54:00:00:00:02', subnet: '10.20.0.0/24' },
+  { mac: 'ff:ff:ff:ff:ff:fe', ip: '10.30.0.7', hostname: 'pxe', client_id: 'ff:00:01', subnet: '10.30.0.0/24', options: [{ code: 224, type: 'string', value: 'x' }] },
+  { mac: '00:00:00:00:00:00', ip: '10.30.0.8', subnet: '10.30.0.0/24' },
+];
+const RICH_BASE: AppliedBase = {
+  epoch: 'e2', revision: 9, entryId: '200-0', appliedAt: 2,
+  subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }, { cidr: '2001:db8::/64' }, { cidr: '10.30.0.0/24' }],
+  reservations: ReservationColumns.fromReservations(['10.20.0.0/24', '10.30.0.0/24'], RICH),
+};
+
+async function written(base: AppliedBase): Promise<string> {
+  const dir = tempDir();
+  const store = new AppliedStateStore({ dir }, () => base);
+  store.baseChanged();
+  await store.flush();
+  return dir;
+}
+
+function binFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.bin'));
+}
 const put = (revision: number, host: number) => ({
   epoch: 'e1', revision, entryId: `${100 + revision}-0`,
   change: { type: 'put-reservation' as const, reservation: { mac: `52:54:00:00:01:${host}`, ip: `10.20.0.${host}` } },
@@ -43,7 +71,7 @@ describe('AppliedStateStore', () => {
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
     expect(loaded?.base).toMatchObject({ epoch: 'e1', revision: 3, entryId: '100-0' });
     expect(loaded?.deltas.map((d) => d.revision)).toEqual([4, 5]);
-    expect(JSON.parse(readFileSync(join(dir, 'applied.json'), 'utf8')).format).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'applied.json'), 'utf8')).format).toBe(2);
   });
 
   it('debounces: a burst of deltas costs one append, done without an explicit flush', async () => {
@@ -84,5 +112,72 @@ describe('AppliedStateStore', () => {
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
     expect(loaded?.base.revision).toBe(6);
     expect(loaded?.deltas).toEqual([]);
+  });
+
+  it('round-trips every reservation field, the subnets and the position exactly', async () => {
+    const dir = await written(RICH_BASE);
+    const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
+    expect(loaded?.base).toMatchObject({ epoch: 'e2', revision: 9, entryId: '200-0', appliedAt: 2, subnets: RICH_BASE.subnets });
+    expect([...(loaded?.base.reservations.entries() ?? [])]).toEqual(RICH);
+    expect(loaded?.base.reservations.subnets).toEqual(['10.20.0.0/24', '10.30.0.0/24']);
+  });
+
+  it.each([
+    ['a flipped byte in the columns file', (dir: string) => {
+      const file = join(dir, binFiles(dir)[0] as string);
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 1;
+      writeFileSync(file, bytes);
+    }, /does not match the checksum/],
+    ['a truncated columns file', (dir: string) => {
+      const file = join(dir, binFiles(dir)[0] as string);
+      writeFileSync(file, readFileSync(file).subarray(0, 50));
+    }, /does not match the checksum/],
+    ['a missing columns file', (dir: string) => rmSync(join(dir, binFiles(dir)[0] as string)), /unreadable/],
+    ['an edited header', (dir: string) => {
+      const path = join(dir, 'applied.json');
+      writeFileSync(path, readFileSync(path, 'utf8').replace('"revision":9', '"revision":10'));
+    }, /applied.json does not match its checksum/],
+    ['a torn header', (dir: string) => {
+      const path = join(dir, 'applied.json');
+      writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40));
+    }, /not JSON/],
+  ])('refuses %s, saying why, and serves nothing from it', async (_, damage, reason) => {
+    const dir = await written(RICH_BASE);
+    damage(dir);
+    const reasons: string[] = [];
+    const loaded = await new AppliedStateStore({ dir, onRefused: (why) => reasons.push(why) }, () => undefined).load();
+    expect(loaded).toBeUndefined();
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(reason);
+  });
+
+  it('keeps one columns file: a new base replaces the old file only after its header is written', async () => {
+    const dir = tempDir();
+    let current = RICH_BASE;
+    const store = new AppliedStateStore({ dir }, () => current);
+    store.baseChanged();
+    await store.flush();
+    const first = binFiles(dir);
+    writeFileSync(join(dir, 'applied-0123456789abcdef.bin.tmp'), 'left by a kill mid-write');
+    current = { ...BASE, revision: 12 };
+    store.baseChanged();
+    await store.flush();
+    expect(binFiles(dir)).toHaveLength(1);
+    expect(binFiles(dir)).not.toEqual(first);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await new AppliedStateStore({ dir }, () => undefined).load())?.base.revision).toBe(12);
+  });
+
+  it('still loads (and re-validates) a format-1 applied.json from an older rackd', async () => {
+    const dir = tempDir();
+    const ipam = { subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52-54-00-00-00-01', ip: '10.20.0.5', hostname: 'a' }] };
+    writeFileSync(join(dir, 'applied.json'), JSON.stringify({ format: 1, epoch: 'e1', revision: 3, entryId: '100-0', ipam }));
+    const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
+    expect([...(loaded?.base.reservations.entries() ?? [])]).toEqual([{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'a', subnet: '10.20.0.0/24' }]);
+    const problems: unknown[] = [];
+    writeFileSync(join(dir, 'applied.json'), JSON.stringify({ format: 1, epoch: 'e1', revision: 3, entryId: '100-0', ipam: { ...ipam, reservations: [{ mac: 'x', ip: '10.20.0.5' }] } }));
+    expect(await new AppliedStateStore({ dir, onRefused: (_, p) => problems.push(...(p ?? [])) }, () => undefined).load()).toBeUndefined();
+    expect(problems).toEqual([expect.objectContaining({ path: 'reservations[0].mac' })]);
   });
 });

@@ -1,0 +1,136 @@
+// Hash indexes over reservation columns by the keys RFC 2131 §4.3.1 looks clients up with (client id, RFC 2132
+// §9.14, else chaddr) and by address: row numbers only, keys compared against the columns, duplicates counted.
+
+import { hashText } from './compact-keys.js';
+import { RowHashTable, mix } from './pair-hash-table.js';
+import type { ReservationColumns } from './reservation-columns.js';
+
+interface SavedTables {
+  ips: RowHashTable;
+  macs: RowHashTable;
+  clientIds: RowHashTable;
+}
+
+/**
+ * Immutable once built. A row whose IP or (subnet, MAC) an earlier row already holds is left out and counted in
+ * `duplicates`; a client id already used in the subnet is not indexed for the later row (`duplicateClientIds`).
+ * Validated input has neither, so a validator can build this once and hand it on to the server.
+ */
+export class ColumnsIndex {
+  private readonly macs: RowHashTable;
+  private readonly ips: RowHashTable;
+  private readonly clientIds: RowHashTable;
+  /** Rows left out: their IP or (subnet, MAC) repeats an earlier row's. */
+  readonly duplicates: number = 0;
+  readonly duplicateClientIds: number = 0;
+
+  constructor(readonly columns: ReservationColumns, saved?: SavedTables) {
+    if (saved !== undefined) {
+      [this.ips, this.macs, this.clientIds] = [saved.ips, saved.macs, saved.clientIds];
+      return;
+    }
+    const { idLength } = columns.arrays;
+    let withIds = 0;
+    for (let row = 0; row < columns.count; row++) if (idLength[row] !== 0) withIds++;
+    this.macs = new RowHashTable(columns.count);
+    this.ips = new RowHashTable(columns.count);
+    this.clientIds = new RowHashTable(withIds);
+    let duplicates = 0;
+    let duplicateClientIds = 0;
+    for (let row = 0; row < columns.count; row++) {
+      const added = this.add(row);
+      if (added === 'duplicate') duplicates++;
+      else if (added === 'duplicate-client-id') duplicateClientIds++;
+    }
+    this.duplicates = duplicates;
+    this.duplicateClientIds = duplicateClientIds;
+  }
+
+  /**
+   * An index over `columns` from the tables `tables` saved, without re-inserting a row: only for tables written
+   * with these very columns and checked since (by digest). undefined when they do not fit the columns.
+   */
+  static restore(columns: ReservationColumns, tables: { ips: Int32Array; macs: Int32Array; clientIds: Int32Array }): ColumnsIndex | undefined {
+    const ips = RowHashTable.restore(tables.ips, columns.count);
+    const macs = RowHashTable.restore(tables.macs, columns.count);
+    const clientIds = RowHashTable.restore(tables.clientIds, columns.count);
+    if (ips === undefined || macs === undefined || clientIds === undefined || ips.size !== columns.count || macs.size !== columns.count) return undefined;
+    return new ColumnsIndex(columns, { ips, macs, clientIds });
+  }
+
+  /** The hash tables' slots, for saving beside the columns. */
+  get tables(): { ips: Int32Array; macs: Int32Array; clientIds: Int32Array } {
+    return { ips: this.ips.slots, macs: this.macs.slots, clientIds: this.clientIds.slots };
+  }
+
+  /** Rows indexed. */
+  get size(): number {
+    return this.macs.size;
+  }
+
+  private add(row: number): 'ok' | 'duplicate' | 'duplicate-client-id' {
+    const c = this.columns.arrays;
+    const slot = c.subnet[row] ?? 0;
+    const ip = c.ip[row] ?? 0;
+    const hi = c.macHi[row] ?? 0;
+    const lo = c.macLo[row] ?? 0;
+    const ipAt = this.probeIp(ip);
+    const macAt = this.probeMac(slot, hi, lo);
+    if (this.ips.rowAt(ipAt) >= 0 || this.macs.rowAt(macAt) >= 0) return 'duplicate';
+    this.ips.insertAt(ipAt, row);
+    this.macs.insertAt(macAt, row);
+    const clientId = this.columns.clientIdOf(row);
+    if (clientId === undefined) return 'ok';
+    const idAt = this.probeClientId(slot, clientId);
+    if (this.clientIds.rowAt(idAt) >= 0) return 'duplicate-client-id';
+    this.clientIds.insertAt(idAt, row);
+    return 'ok';
+  }
+
+  // The probe loops are written out (no callbacks): they run per packet. Each returns the slot holding the key,
+  // or the empty slot where it would go.
+
+  private probeIp(ip: number): number {
+    const table = this.ips;
+    const ips = this.columns.arrays.ip;
+    let i = table.start(mix(0, ip));
+    for (let row = table.rowAt(i); row >= 0 && ips[row] !== ip; row = table.rowAt(i)) i = table.next(i);
+    return i;
+  }
+
+  private probeMac(slot: number, hi: number, lo: number): number {
+    const table = this.macs;
+    const c = this.columns.arrays;
+    let i = table.start(mix(slot * 0x10000 + hi, lo));
+    for (let row = table.rowAt(i); row >= 0 && !(c.macLo[row] === lo && c.macHi[row] === hi && c.subnet[row] === slot); row = table.rowAt(i)) i = table.next(i);
+    return i;
+  }
+
+  private probeClientId(slot: number, clientIdHex: string): number {
+    const table = this.clientIds;
+    const c = this.columns;
+    let i = table.start(mix(slot, hashText(clientIdHex)));
+    for (let row = table.rowAt(i); row >= 0 && !(c.arrays.subnet[row] === slot && c.clientIdIs(row, clientIdHex)); row = table.rowAt(i)) i = table.next(i);
+    return i;
+  }
+
+  /** The row holding `ip` (a uint32), or -1. */
+  rowByIp(ip: number): number {
+    return this.ips.rowAt(this.probeIp(ip));
+  }
+
+  /** The row of (subnet slot, MAC as its top 16 and low 32 bits), or -1. */
+  rowByMac(slot: number, hi: number, lo: number): number {
+    return this.macs.rowAt(this.probeMac(slot, hi, lo));
+  }
+
+  /** The row of (subnet slot, client id as lower-case colon hex), or -1. */
+  rowByClientId(slot: number, clientIdHex: string): number {
+    return this.clientIds.rowAt(this.probeClientId(slot, clientIdHex));
+  }
+
+  /** Whether `row` was indexed (not left out as a duplicate). */
+  indexed(row: number): boolean {
+    return this.rowByIp(this.columns.arrays.ip[row] ?? 0) === row;
+  }
+}

@@ -1,0 +1,231 @@
+// Static reservations (RFC 2131 §4.3.1: by client id, RFC 2132 §9.14, else chaddr) stored column by column:
+// a million of them cost ~24 bytes each in typed arrays instead of a million objects with string fields.
+
+import { numberToIpv4 } from '../net/ipv4-address.js';
+import { ipKey, macKey } from './compact-keys.js';
+import type { CustomOption, Reservation } from './types.js';
+
+const TWO_32 = 2 ** 32;
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** The typed arrays behind a ReservationColumns: what the binary codec writes and reads back. */
+export interface ColumnArrays {
+  ip: Uint32Array;
+  macLo: Uint32Array;
+  macHi: Uint16Array;
+  /** Position in `subnets`. */
+  subnet: Uint16Array;
+  /** Hostname and client id (lower-case colon hex) as UTF-8 in `text`; length 0 when absent. */
+  hostStart: Uint32Array;
+  hostLength: Uint16Array;
+  idStart: Uint32Array;
+  /** 32-bit: option 61 has no length limit in the IPAM schema. */
+  idLength: Uint32Array;
+  text: Uint8Array;
+}
+
+/**
+ * Immutable once built. Every row is placed: `subnets[subnet[row]]` is its subnet's CIDR. The rare reservation
+ * with custom `options` keeps them in a side map, so rows stay fixed-size.
+ */
+export class ReservationColumns {
+  readonly count: number;
+  private readonly textBuffer: Buffer;
+
+  constructor(readonly subnets: readonly string[], readonly arrays: ColumnArrays, readonly options: ReadonlyMap<number, CustomOption[]>) {
+    this.count = arrays.ip.length;
+    this.textBuffer = Buffer.from(arrays.text.buffer, arrays.text.byteOffset, arrays.text.byteLength);
+  }
+
+  static empty(subnets: readonly string[] = []): ReservationColumns {
+    return new ColumnsBuilder(subnets, 0).finish();
+  }
+
+  /** `reservations` are placed (parseIpam fills `subnet`); rows whose subnet is not in `subnets` are left out. */
+  static fromReservations(subnets: readonly string[], reservations: readonly Reservation[]): ReservationColumns {
+    const builder = new ColumnsBuilder(subnets, reservations.length);
+    for (const reservation of reservations) builder.add(reservation);
+    return builder.finish();
+  }
+
+  macKeyOf(row: number): number {
+    return (this.arrays.macHi[row] ?? 0) * TWO_32 + (this.arrays.macLo[row] ?? 0);
+  }
+
+  subnetOf(row: number): string {
+    return this.subnets[this.arrays.subnet[row] ?? 0] ?? '';
+  }
+
+  /** Compares a row's client id with `clientIdHex` without building a string. */
+  clientIdIs(row: number, clientIdHex: string): boolean {
+    const { idStart, idLength, text } = this.arrays;
+    const length = idLength[row] ?? 0;
+    if (length === 0 || length !== clientIdHex.length) return false;
+    const start = idStart[row] ?? 0;
+    for (let i = 0; i < length; i++) if (text[start + i] !== clientIdHex.charCodeAt(i)) return false;
+    return true;
+  }
+
+  clientIdOf(row: number): string | undefined {
+    const length = this.arrays.idLength[row] ?? 0;
+    if (length === 0) return undefined;
+    const start = this.arrays.idStart[row] ?? 0;
+    return this.textBuffer.toString('latin1', start, start + length);
+  }
+
+  hostnameOf(row: number): string | undefined {
+    const length = this.arrays.hostLength[row] ?? 0;
+    if (length === 0) return undefined;
+    const start = this.arrays.hostStart[row] ?? 0;
+    return this.textBuffer.toString('utf8', start, start + length);
+  }
+
+  /** A new object each call, in the field order parseIpam produces; the caller memoises when identity matters. */
+  reservation(row: number): Reservation {
+    const hi = this.arrays.macHi[row] ?? 0;
+    const lo = this.arrays.macLo[row] ?? 0;
+    const mac = `${HEX_PAIRS[hi >>> 8]}:${HEX_PAIRS[hi & 255]}:${HEX_PAIRS[lo >>> 24]}:${HEX_PAIRS[(lo >>> 16) & 255]}:${HEX_PAIRS[(lo >>> 8) & 255]}:${HEX_PAIRS[lo & 255]}`;
+    const out: Reservation = { mac, ip: numberToIpv4(this.arrays.ip[row] ?? 0) };
+    const hostname = this.hostnameOf(row);
+    if (hostname !== undefined) out.hostname = hostname;
+    const clientId = this.clientIdOf(row);
+    if (clientId !== undefined) out.client_id = clientId;
+    out.subnet = this.subnetOf(row);
+    const options = this.options.get(row);
+    if (options !== undefined) out.options = options;
+    return out;
+  }
+
+  *entries(): Generator<Reservation & { subnet: string }> {
+    for (let row = 0; row < this.count; row++) yield this.reservation(row) as Reservation & { subnet: string };
+  }
+}
+
+/** Appends rows (from objects or from another store's rows) and freezes them into a ReservationColumns. */
+export class ColumnsBuilder {
+  private readonly slots = new Map<string, number>();
+  private arrays: ColumnArrays;
+  private readonly options = new Map<number, CustomOption[]>();
+  private count = 0;
+  private textLength = 0;
+
+  constructor(readonly subnets: readonly string[], capacity: number) {
+    subnets.forEach((cidr, slot) => this.slots.set(cidr, slot));
+    this.arrays = allocate(Math.max(16, capacity), Math.max(256, capacity * 8));
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** False (nothing added) when the reservation's subnet is not one of `subnets` or its MAC/IP is malformed. */
+  add(reservation: Reservation): boolean {
+    const slot = this.slots.get(reservation.subnet ?? '');
+    const mac = macKey(reservation.mac);
+    const ip = ipKey(reservation.ip);
+    if (slot === undefined || mac === undefined || ip < 0) return false;
+    const row = this.nextRow();
+    const a = this.arrays;
+    a.ip[row] = ip;
+    a.macHi[row] = Math.floor(mac / TWO_32);
+    a.macLo[row] = mac >>> 0;
+    a.subnet[row] = slot;
+    // Absent text leaves the row's (0, 0): rows are fresh zeros, never reused.
+    if (reservation.hostname !== undefined && reservation.hostname !== '') this.addText(row, reservation.hostname, 'utf8', 'host');
+    if (reservation.client_id !== undefined && reservation.client_id !== '') this.addText(row, reservation.client_id, 'latin1', 'id');
+    if (reservation.options !== undefined) this.options.set(row, reservation.options);
+    return true;
+  }
+
+  /** Copies `row` of `from` without materialising it. */
+  copyRow(from: ReservationColumns, row: number): boolean {
+    const slot = this.slots.get(from.subnetOf(row));
+    if (slot === undefined) return false;
+    const to = this.nextRow();
+    const a = this.arrays;
+    const f = from.arrays;
+    a.ip[to] = f.ip[row] ?? 0;
+    a.macHi[to] = f.macHi[row] ?? 0;
+    a.macLo[to] = f.macLo[row] ?? 0;
+    a.subnet[to] = slot;
+    this.addBytes(to, 'host', f.text, f.hostStart[row] ?? 0, f.hostLength[row] ?? 0);
+    this.addBytes(to, 'id', f.text, f.idStart[row] ?? 0, f.idLength[row] ?? 0);
+    const options = from.options.get(row);
+    if (options !== undefined) this.options.set(to, options);
+    return true;
+  }
+
+  finish(): ReservationColumns {
+    const a = this.arrays;
+    const n = this.count;
+    const arrays: ColumnArrays = {
+      ip: a.ip.slice(0, n), macLo: a.macLo.slice(0, n), macHi: a.macHi.slice(0, n), subnet: a.subnet.slice(0, n),
+      hostStart: a.hostStart.slice(0, n), hostLength: a.hostLength.slice(0, n), idStart: a.idStart.slice(0, n), idLength: a.idLength.slice(0, n),
+      text: a.text.slice(0, this.textLength),
+    };
+    return new ReservationColumns(this.subnets, arrays, this.options);
+  }
+
+  private nextRow(): number {
+    if (this.count === this.arrays.ip.length) this.arrays = grow(this.arrays, this.count * 2, this.arrays.text.length);
+    return this.count++;
+  }
+
+  /** Appends `value` to the text and points the row's `field` at it (after the append: it may regrow the arrays). */
+  private addText(row: number, value: string, encoding: 'utf8' | 'latin1', field: 'host' | 'id'): void {
+    const length = Buffer.byteLength(value, encoding);
+    this.reserveText(length);
+    const start = this.textLength;
+    Buffer.from(this.arrays.text.buffer, this.arrays.text.byteOffset, this.arrays.text.byteLength).write(value, start, encoding);
+    this.textLength += length;
+    this.point(row, field, start, length);
+  }
+
+  private point(row: number, field: 'host' | 'id', start: number, length: number): void {
+    const a = this.arrays;
+    if (field === 'host') {
+      a.hostStart[row] = start;
+      a.hostLength[row] = length;
+    } else {
+      a.idStart[row] = start;
+      a.idLength[row] = length;
+    }
+  }
+
+  private addBytes(row: number, field: 'host' | 'id', source: Uint8Array, start: number, length: number): void {
+    if (length === 0) return;
+    this.reserveText(length);
+    const at = this.textLength;
+    this.arrays.text.set(source.subarray(start, start + length), at);
+    this.textLength += length;
+    this.point(row, field, at, length);
+  }
+
+  private reserveText(length: number): void {
+    if (this.textLength + length > this.arrays.text.length) {
+      this.arrays = grow(this.arrays, this.arrays.ip.length, Math.max(this.arrays.text.length * 2, this.textLength + length));
+    }
+  }
+}
+
+function allocate(rows: number, textBytes: number): ColumnArrays {
+  return {
+    ip: new Uint32Array(rows), macLo: new Uint32Array(rows), macHi: new Uint16Array(rows), subnet: new Uint16Array(rows),
+    hostStart: new Uint32Array(rows), hostLength: new Uint16Array(rows), idStart: new Uint32Array(rows), idLength: new Uint32Array(rows),
+    text: new Uint8Array(textBytes),
+  };
+}
+
+function grow(from: ColumnArrays, rows: number, textBytes: number): ColumnArrays {
+  const to = allocate(rows, textBytes);
+  to.ip.set(from.ip);
+  to.macLo.set(from.macLo);
+  to.macHi.set(from.macHi);
+  to.subnet.set(from.subnet);
+  to.hostStart.set(from.hostStart);
+  to.hostLength.set(from.hostLength);
+  to.idStart.set(from.idStart);
+  to.idLength.set(from.idLength);
+  to.text.set(from.text);
+  return to;
+}
