@@ -6,6 +6,7 @@ import { BootOp, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
+import { ipv4ToNumber } from '../../protocol/net/ipv4-address.js';
 import { bytesToColonHex, readMac } from '../../protocol/net/mac.js';
 import { resolveBoot } from './boot.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
@@ -144,9 +145,18 @@ function decide(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, 
   return dispatch({ request, arrival, config, subnet, reservation, mac, serverIp, serverIdOption }, type);
 }
 
+/** Option 54 per server address: a handful of addresses, asked for on every reply. Never mutated by the encoder. */
+const serverIdOptions = new Map<string, Buffer>();
+
 function serverIdBytes(ip: string): Buffer {
-  const parts = ip.split('.');
-  return Buffer.from([Number(parts[0]), Number(parts[1]), Number(parts[2]), Number(parts[3])]);
+  let option = serverIdOptions.get(ip);
+  if (option === undefined) {
+    if (serverIdOptions.size >= 1024) serverIdOptions.clear(); // bounded however many addresses come and go
+    const value = ipv4ToNumber(ip);
+    option = Buffer.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
+    serverIdOptions.set(ip, option);
+  }
+  return option;
 }
 
 /** Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'. */

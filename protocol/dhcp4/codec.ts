@@ -4,7 +4,7 @@
 import { DecodeError } from '../binary/decode-error.js';
 import { isLatin1 } from '../binary/latin1.js';
 import { readNulTerminated, readU32 } from '../binary/reader.js';
-import { isIpv4, readIpv4, writeIpv4 } from '../net/ipv4-address.js';
+import { readIpv4, writeIpv4 } from '../net/ipv4-address.js';
 import type { BootOp, Dhcp4Message, Dhcp4Options } from './message.js';
 import type { Piece } from './option-placement.js';
 import { placeOptions, Region } from './option-placement.js';
@@ -77,11 +77,8 @@ function readOverload(buf: Uint8Array, at: number, len: number): number {
   return value;
 }
 
-/** Copies every option's data out of the (reusable) capture buffer once, concatenating split instances. */
-function collectOptions(buf: Uint8Array, segments: Segments): Dhcp4Options {
-  let total = 0;
-  for (const list of segments.values()) for (let i = 0; i < list.length; i += 2) total += (list[i + 1] as number) - (list[i] as number);
-  const store = Buffer.allocUnsafe(total);
+/** Copies every option's data into `store` once, concatenating split instances. */
+function collectOptions(buf: Uint8Array, segments: Segments, store: Buffer): Dhcp4Options {
   const options: Dhcp4Options = new Map();
   let at = 0;
   for (const [code, list] of segments) {
@@ -115,6 +112,11 @@ export function decodeDhcp4(buf: Uint8Array): Dhcp4Message {
   if (overload & OVERLOAD_FILE) scanOptions(buf, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH, segments, 'file');
   if (overload & OVERLOAD_SNAME) scanOptions(buf, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH, segments, 'sname');
   const u16 = (at: number): number => ((buf[at] as number) << 8) | (buf[at + 1] as number);
+  // One copy out of the (reusable) capture buffer for chaddr and every option: one allocation, from the pool.
+  let total = CHADDR_LENGTH;
+  for (const list of segments.values()) for (let i = 0; i < list.length; i += 2) total += (list[i + 1] as number) - (list[i] as number);
+  const store = Buffer.allocUnsafe(total);
+  store.set(buf.subarray(OFFSET_CHADDR, OFFSET_CHADDR + CHADDR_LENGTH), 0);
   return {
     op: buf[0] as BootOp,
     htype: buf[1] as number,
@@ -127,10 +129,10 @@ export function decodeDhcp4(buf: Uint8Array): Dhcp4Message {
     yiaddr: readIpv4(buf, OFFSET_CIADDR + 4),
     siaddr: readIpv4(buf, OFFSET_CIADDR + 8),
     giaddr: readIpv4(buf, OFFSET_CIADDR + 12),
-    chaddr: Buffer.from(buf.subarray(OFFSET_CHADDR, OFFSET_CHADDR + CHADDR_LENGTH)),
+    chaddr: store.subarray(0, CHADDR_LENGTH),
     sname: overload & OVERLOAD_SNAME ? '' : readNulTerminated(buf, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH),
     file: overload & OVERLOAD_FILE ? '' : readNulTerminated(buf, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH),
-    options: collectOptions(buf, segments),
+    options: collectOptions(buf, segments, store.subarray(CHADDR_LENGTH)),
   };
 }
 
@@ -159,19 +161,26 @@ function writeHeader(buf: Buffer, msg: Dhcp4Message): void {
   buf.writeUInt32BE(field('xid', msg.xid, 0xffffffff), OFFSET_XID);
   buf.writeUInt16BE(field('secs', msg.secs, 0xffff), 8);
   buf.writeUInt16BE(field('flags', msg.flags, 0xffff), 10);
-  [msg.ciaddr, msg.yiaddr, msg.siaddr, msg.giaddr].forEach((ip, i) => {
-    if (!isIpv4(ip)) throw new RangeError(`"${ip}" is not an IPv4 address`);
-    writeIpv4(buf, OFFSET_CIADDR + 4 * i, ip);
-  });
+  writeIpv4(buf, OFFSET_CIADDR, msg.ciaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 4, msg.yiaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 8, msg.siaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 12, msg.giaddr);
   if (msg.chaddr.length > CHADDR_LENGTH) throw new RangeError(`chaddr of ${msg.chaddr.length} bytes exceeds 16`);
   buf.set(msg.chaddr, OFFSET_CHADDR);
-  writeText(buf, OFFSET_SNAME, SNAME_LENGTH, 'sname', msg.sname);
-  writeText(buf, OFFSET_FILE, FILE_LENGTH, 'file', msg.file);
+  if (msg.sname !== '') writeText(buf, OFFSET_SNAME, SNAME_LENGTH, 'sname', msg.sname);
+  if (msg.file !== '') writeText(buf, OFFSET_FILE, FILE_LENGTH, 'file', msg.file);
   buf.writeUInt32BE(MAGIC_COOKIE, OFFSET_COOKIE);
 }
 
 /** Writes `piece` at `at`, split into instances of at most 255 bytes; returns the offset after it. */
 function writePiece(buf: Buffer, at: number, piece: Piece): number {
+  const { data } = piece;
+  if (data.length <= MAX_INSTANCE_DATA) {
+    buf[at] = piece.code;
+    buf[at + 1] = data.length;
+    buf.set(data, at + 2);
+    return at + 2 + data.length;
+  }
   let offset = at;
   let done = 0;
   do {
@@ -187,7 +196,8 @@ function writePiece(buf: Buffer, at: number, piece: Piece): number {
 
 export function encodeDhcp4(msg: Dhcp4Message, opts: EncodeDhcp4Options = {}): Buffer {
   const placement = placeOptions(msg, opts.maxLength);
-  const buf = Buffer.alloc(placement.length);
+  // Pooled, then zeroed: the padding and unused header bytes must be 0 (RFC 2131 §2).
+  const buf = Buffer.allocUnsafe(placement.length).fill(0);
   writeHeader(buf, msg);
   // Overloaded fields start empty (checked by the placement), so their option areas are written from scratch.
   const next = [OFFSET_OPTIONS, OFFSET_FILE, OFFSET_SNAME];

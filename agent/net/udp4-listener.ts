@@ -1,0 +1,118 @@
+// Kernel UDP sockets for the unicast half of DHCPv4 (RFC 2131 §4.1: relays send to the server's address on port 67,
+// RENEWING clients unicast to it): one socket per local IPv4 address, bound to that address so broadcasts never reach it.
+// Kernel sockets wake at once and send with no L2 work; libpcap keeps the broadcasts that no socket can see.
+
+import { createSocket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
+import type { Logger } from 'pino';
+
+export interface Udp4Datagram {
+  payload: Buffer;
+  srcIp: string;
+  srcPort: number;
+  /** The local address the datagram was sent to (the socket's bound address). */
+  localIp: string;
+  interfaceName: string;
+}
+
+export interface Udp4ListenerOptions {
+  port: number;
+  logger: Logger;
+  onDatagram: (datagram: Udp4Datagram) => void;
+  /**
+   * SO_RCVBUF in bytes: absorbs a burst while the event loop is busy (the kernel caps it at net.core.rmem_max).
+   * @default 4 MiB
+   */
+  receiveBufferSize?: number;
+}
+
+export interface Udp4ListenerStats {
+  received: number;
+  sent: number;
+  sendErrors: number;
+  /** Addresses that could not be bound (another server holds the port): unicast to them goes unanswered. */
+  unbound: string[];
+}
+
+interface Bound {
+  socket: Socket;
+  interfaceName: string;
+  listening: boolean;
+}
+
+export class Udp4Listener {
+  private readonly sockets = new Map<string, Bound>();
+  private readonly failed = new Set<string>();
+  private received = 0;
+  private sent = 0;
+  private sendErrors = 0;
+  // One callback for every send: a closure per reply would be garbage on the hot path.
+  private readonly afterSend = (error: Error | null) => {
+    if (error === null) this.sent++;
+    else this.sendErrors++;
+  };
+
+  constructor(private readonly options: Udp4ListenerOptions) {}
+
+  /** Binds the addresses in `wanted` (address → interface) that are not bound yet and closes the others. */
+  sync(wanted: ReadonlyMap<string, string>): void {
+    for (const [address, bound] of [...this.sockets]) {
+      if (wanted.get(address) === bound.interfaceName) continue;
+      bound.socket.close();
+      this.sockets.delete(address);
+    }
+    for (const address of [...this.failed]) if (!wanted.has(address)) this.failed.delete(address);
+    for (const [address, interfaceName] of wanted) {
+      if (!this.sockets.has(address)) this.open(address, interfaceName);
+    }
+  }
+
+  /** Sends from `localIp`'s socket; false when there is none (the caller falls back to L2). */
+  send(localIp: string, payload: Buffer, dstIp: string, dstPort: number): boolean {
+    const bound = this.sockets.get(localIp);
+    if (bound === undefined || !bound.listening) return false;
+    bound.socket.send(payload, dstPort, dstIp, this.afterSend);
+    return true;
+  }
+
+  stats(): Udp4ListenerStats {
+    return { received: this.received, sent: this.sent, sendErrors: this.sendErrors, unbound: [...this.failed] };
+  }
+
+  close(): void {
+    for (const bound of this.sockets.values()) bound.socket.close();
+    this.sockets.clear();
+  }
+
+  private open(address: string, interfaceName: string): void {
+    const { logger, port } = this.options;
+    const socket = createSocket({ type: 'udp4' });
+    const bound: Bound = { socket, interfaceName, listening: false };
+    this.sockets.set(address, bound);
+    socket.on('message', (payload: Buffer, from: RemoteInfo) => {
+      this.received++;
+      this.options.onDatagram({ payload, srcIp: from.address, srcPort: from.port, localIp: address, interfaceName });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (bound.listening) {
+        logger.warn({ event: 'dhcp4.socket-error', interface: interfaceName, address, err: error }, `UDP socket ${address}:${port}: ${error.message}`);
+        return;
+      }
+      // EADDRINUSE: another DHCP server on this host; EADDRNOTAVAIL: the address went away while we bound it.
+      this.sockets.delete(address);
+      this.failed.add(address);
+      socket.close();
+      logger.error({ event: 'dhcp4.unicast-unavailable', interface: interfaceName, address, port, code: error.code }, `cannot bind ${address}:${port} (${error.code ?? error.message}): relayed and unicast DHCPv4 to this address will not be answered`);
+    });
+    socket.bind({ address, port, exclusive: true }, () => {
+      bound.listening = true;
+      this.failed.delete(address);
+      try {
+        socket.setRecvBufferSize(this.options.receiveBufferSize ?? 4 * 1024 * 1024);
+      } catch {
+        // Only a smaller buffer: the kernel's cap applies either way.
+      }
+      logger.debug({ event: 'dhcp4.socket-bound', interface: interfaceName, address, port }, `listening on ${address}:${port}`);
+    });
+  }
+}
