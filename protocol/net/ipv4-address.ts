@@ -48,8 +48,24 @@ export function numberToIpv4(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
 }
 
+const UNSPECIFIED_TEXT = '0.0.0.0';
+/** Texts of addresses read recently: a DHCP server reads the same few relay addresses on every packet. */
+const recentTexts = new Map<number, string>();
+
+/**
+ * Most address fields on the wire are 0.0.0.0, and the rest repeat (relays, servers): both come back as one
+ * shared flat string instead of a fresh concatenation that every later comparison or parse must flatten.
+ */
 export function readIpv4(buf: Uint8Array, offset: number): string {
-  return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+  const value = (((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0;
+  if (value === 0) return UNSPECIFIED_TEXT;
+  let text = recentTexts.get(value);
+  if (text === undefined) {
+    if (recentTexts.size >= 4096) recentTexts.clear();
+    text = numberToIpv4(value);
+    recentTexts.set(value, text);
+  }
+  return text;
 }
 
 /** RangeError when `text` is not a dotted quad: an encoder given a bad address has a bug upstream. */
