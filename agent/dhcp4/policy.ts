@@ -7,8 +7,9 @@ import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
 import { ipv4ToNumber } from '../../protocol/net/ipv4-address.js';
-import { bytesToColonHex, readMac } from '../../protocol/net/mac.js';
+import { bytesToColonHex } from '../../protocol/net/mac.js';
 import { resolveBoot } from './boot.js';
+import { clientMac } from './client-mac.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 import type { Arrival, Dhcp4Decision, IgnoreReason } from './decision.js';
 import { buildLeaseReply, buildNak, fitReply, maxMessageLength } from './reply-builder.js';
@@ -32,11 +33,6 @@ interface Context {
   mac: string;
   serverIp: string;
   serverIdOption: Buffer;
-}
-
-function clientMac(request: Dhcp4Message): string {
-  if (request.hlen === 6) return readMac(request.chaddr, 0);
-  return bytesToColonHex(request.chaddr.subarray(0, Math.min(request.hlen, 16)));
 }
 
 function ignore(reason: IgnoreReason, mac: string, subnet?: string, detail?: string): Dhcp4Decision {
@@ -159,9 +155,11 @@ function serverIdBytes(ip: string): Buffer {
   return option;
 }
 
-/** Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'. */
-export function handleDhcp4(request: Dhcp4Message, arrival: Arrival, config: ServingConfig): Dhcp4Decision {
-  const mac = clientMac(request);
+/**
+ * Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'.
+ * `mac` is clientMac(request), passed when the caller has it already.
+ */
+export function handleDhcp4(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, mac = clientMac(request)): Dhcp4Decision {
   try {
     return decide(request, arrival, config, mac);
   } catch (error) {

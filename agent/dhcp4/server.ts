@@ -14,6 +14,7 @@ import { Udp4Listener } from '../net/udp4-listener.js';
 import type { Udp4Datagram, Udp4ListenerStats } from '../net/udp4-listener.js';
 import { ServerCounters } from '../stats/server-counters.js';
 import type { Dhcp4Admission } from './admission.js';
+import { clientMac } from './client-mac.js';
 import type { Arrival, Dhcp4Decision } from './decision.js';
 import type { Dhcp4EventSink } from './event-sink.js';
 import { handleDhcp4 } from './policy.js';
@@ -156,12 +157,15 @@ export class Dhcp4Server {
       this.counters.countDropped('interface-unknown');
       return;
     }
-    const limited = this.options.admit?.(request, this.options.config());
+    const config = this.options.config();
+    const mac = clientMac(request);
+    const limited = this.options.admit?.(request, config, mac);
     if (limited !== undefined) {
       this.counters.countDropped(limited);
       return;
     }
-    const decision = handleDhcp4(request, { iface, ...where }, this.options.config());
+    const arrival: Arrival = { iface, vid: where.vid, srcMac: where.srcMac, srcIp: where.srcIp, dstIp: where.dstIp };
+    const decision = handleDhcp4(request, arrival, config, mac);
     this.act(interfaceName, where.vid, request, decision, socketIp);
     this.options.events?.decided(decision, request, { interface: interfaceName, vid: where.vid });
   }
