@@ -22,7 +22,7 @@ const knobs = {
   repeats: Number(process.env.BENCH_REPEATS ?? 3),
   periodS: Number(process.env.BENCH_PERIOD ?? 5),
   warmupS: Number(process.env.BENCH_WARMUP ?? 2),
-  scale: list(process.env.BENCH_SCALE ?? '1000,100000'),
+  scale: list(process.env.BENCH_SCALE ?? '1000,100000,1000000'),
   /** 0: the scale runs use rackd's sustained rate from the steps. */
   scaleRate: Number(process.env.BENCH_SCALE_RATE ?? 0),
   /** '0' skips the profile; 'auto' profiles at rackd's sustained rate; a number profiles at that rate. */
