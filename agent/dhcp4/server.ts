@@ -196,8 +196,9 @@ export class Dhcp4Server {
       if (this.unicast.send(socketIp, payload, destination.dstIp, destination.dstPort)) return true;
     }
     const port = this.ports.get(interfaceName);
-    if (port === undefined) return false;
     const { srcMac, dstMac, srcIp, dstIp, srcPort, dstPort } = destination;
+    // A peer that reached us through a socket has no MAC we know of: without that socket it cannot be answered.
+    if (port === undefined || dstMac === UNKNOWN_MAC) return false;
     port.send(encodeUdpFrame({ srcMac, dstMac, vid, srcIp, dstIp, srcPort, dstPort, payload }));
     return true;
   }
@@ -209,7 +210,8 @@ export class Dhcp4Server {
       case 'reply': {
         const { destination } = decision;
         if (!this.send(interfaceName, vid, request, decision, socketIp)) {
-          this.counters.countDropped('interface-unknown');
+          // The socket or the capture went away between the request and its reply (an address or link removed).
+          this.counters.countDropped('no-reply-path');
           return;
         }
         const type = messageTypeName(decision.messageType);
