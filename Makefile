@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 CONFIG ?=
 NODE_MODULES_STAMP := node_modules/.package-lock.json
+UDP_BATCH_ADDON := native/udp-batch/build/udp_batch.node
 
-.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-discovery clean install uninstall
+.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-reconfig bench-discovery clean install uninstall
 
 all: build
 
@@ -14,8 +15,14 @@ $(NODE_MODULES_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-build: $(NODE_MODULES_STAMP)
+build: $(NODE_MODULES_STAMP) $(UDP_BATCH_ADDON)
 	npx tsc -p tsconfig.build.json
+
+# The batching UDP addon (N-API, plain C): compiled against the running Node's headers, no node-gyp needed.
+$(UDP_BATCH_ADDON): native/udp-batch/udp_batch.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror -fPIC -shared -DNODE_GYP_MODULE_NAME=udp_batch \
+	  -I"$$(node -p "require('path').resolve(process.execPath, '../../include/node')")" -o $@ $<
 
 # No CONFIG: a throw-away namespace lab with a real DHCP client (scripts/demo-lab.sh); Ctrl-C ends it.
 run: deps build
@@ -41,10 +48,14 @@ typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .
 
 # Benchmarks print tables (recorded in README.md); they are not timed tests and never run in `make test`.
-bench: bench-dhcp4 bench-region bench-discovery
+bench: bench-dhcp4 bench-reconfig bench-region bench-discovery
 
 bench-dhcp4: deps build
 	test/bench/dhcp4/run.sh
+
+# Publish → first ACK carrying the new reservation under perfdhcp load, rackd vs Kea config-set (run.sh takes the bench lock).
+bench-reconfig: deps build
+	test/bench/reconfig/run.sh
 
 bench-region: deps build
 	npx vitest run --config test/bench/vitest.config.ts test/bench/region.bench.ts
@@ -53,7 +64,7 @@ bench-discovery: deps build
 	npx vitest run --config test/bench/vitest.config.ts test/bench/discovery.bench.ts
 
 clean:
-	rm -rf dist
+	rm -rf dist native/udp-batch/build
 
 # `make install` as root: the built tree in $(PREFIX) with production deps only, the hardened unit, and
 # example configs in /etc/rackd when absent (never overwritten). DESTDIR stages a package root.
@@ -63,6 +74,7 @@ CONFDIR ?= /etc/rackd
 install: build
 	install -d $(DESTDIR)$(PREFIX) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR)
 	cp -r bin dist package.json package-lock.json README.md $(DESTDIR)$(PREFIX)/
+	install -D -m 0755 $(UDP_BATCH_ADDON) $(DESTDIR)$(PREFIX)/$(UDP_BATCH_ADDON)
 	cd $(DESTDIR)$(PREFIX) && npm ci --omit=dev --no-audit --no-fund
 	sed 's|/opt/rackd|$(PREFIX)|g; s|/etc/rackd/|$(CONFDIR)/|g' systemd/rackd.service > $(DESTDIR)$(UNITDIR)/rackd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rackd.service

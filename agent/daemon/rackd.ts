@@ -4,7 +4,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { loadIpamFile } from '../config/ipam-file.js';
-import { Dhcp4Server, DHCP4_REQUEST_FILTER } from '../dhcp4/server.js';
+import { Dhcp4Server, DHCP4_BROADCAST_REQUEST_FILTER } from '../dhcp4/server.js';
+import { DHCP4_SERVER_PORT } from '../dhcp4/reply-destination.js';
 import { buildServingConfig } from '../dhcp4/serving-config.js';
 import { Dhcp6Service } from '../dhcp6/service.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
@@ -78,11 +79,15 @@ export class Rackd {
       events: this.region?.events,
       admit: options.rateLimit === undefined ? undefined : createDhcp4Admission(options.rateLimit),
       admitLog: (event) => this.logLimiter.admit(event),
+      unicastPort: DHCP4_SERVER_PORT,
     });
     this.follower = new InterfaceFollower({
       entries: options.interfaces, logger: this.log, servedSubnets: () => this.currentConfig().subnets.map((s) => s.cidr),
       open: (name) => this.openInterface(name), close: (name) => this.server.removePort(name),
-      onView: (view) => (this.interfaceView = new Map(view.map((info) => [info.name, info]))),
+      onView: (view) => {
+        this.interfaceView = new Map(view.map((info) => [info.name, info]));
+        this.server.syncUnicast();
+      },
     });
     // Hot-plug: the region hears which interfaces are served whenever that changes (interfaces-changed event).
     this.follower.onChange((served) => this.region?.noteInterfaces(served.flatMap((name) => this.interfaceView.get(name) ?? [])));
@@ -191,7 +196,7 @@ export class Rackd {
   }
 
   statusReport(): Record<string, unknown> {
-    return { status: this.statusValue, interfaces: this.follower.served, ...this.configSummary(), dhcp4: this.server.counters.snapshot(), dhcp6: this.dhcp6.snapshot(), ports: this.server.portStats(), region: this.region?.syncStatus(), discovery: this.discovery?.statusReport() };
+    return { status: this.statusValue, interfaces: this.follower.served, ...this.configSummary(), dhcp4: this.server.counters.snapshot(), dhcp6: this.dhcp6.snapshot(), ports: this.server.portStats(), unicast: this.server.unicastStats(), region: this.region?.syncStatus(), discovery: this.discovery?.statusReport() };
   }
 
   close(): void {
@@ -249,7 +254,7 @@ export class Rackd {
       throw new StartupError(`interface ${name} not found (have: ${known}): check --interface or \`interfaces:\` in the config file`);
     }
     try {
-      this.server.addPort(new PcapPort(name, { filter: DHCP4_REQUEST_FILTER }));
+      this.server.addPort(new PcapPort(name, { filter: DHCP4_BROADCAST_REQUEST_FILTER }));
     } catch (error) {
       throw new StartupError(`cannot capture on ${name}: ${(error as Error).message} (rackd needs CAP_NET_RAW, or root)`);
     }

@@ -2,28 +2,23 @@
 // client's chaddr (not the frame's source MAC, which for relayed requests is the relay's).
 
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
-import { bytesToColonHex, readMac } from '../../protocol/net/mac.js';
+import { clientMac } from './client-mac.js';
 import { Dhcp4RateLimiter } from './rate-limit.js';
 import type { Dhcp4RateLimitOptions, RateLimitVerdict } from './rate-limit.js';
 import type { ServingConfig } from './serving-config.js';
 
-/** Returns undefined to let the request through, or the drop reason to count. */
-export type Dhcp4Admission = (request: Dhcp4Message, config: ServingConfig) => Exclude<RateLimitVerdict, 'ok'> | undefined;
+/** Returns undefined to let the request through, or the drop reason to count. `mac`: clientMac(request). */
+export type Dhcp4Admission = (request: Dhcp4Message, config: ServingConfig, mac?: string) => Exclude<RateLimitVerdict, 'ok'> | undefined;
 
-function clientMac(request: Dhcp4Message): string {
-  if (request.hlen === 6) return readMac(request.chaddr, 0);
-  return bytesToColonHex(request.chaddr.subarray(0, Math.min(request.hlen, 16)));
-}
-
-/** Has a reservation by MAC in some served subnet: a few Map lookups, far cheaper than the policy. */
+/** Has a reservation by MAC in some served subnet: a few hash lookups, far cheaper than the policy. */
 function isReserved(mac: string, config: ServingConfig): boolean {
-  return config.subnets.some((subnet) => config.index.byMac(subnet.cidrText, mac) !== undefined);
+  for (const subnet of config.subnets) if (config.index.byMac(subnet.cidrText, mac) !== undefined) return true;
+  return false;
 }
 
 export function createDhcp4Admission(options: Dhcp4RateLimitOptions, now: () => number = Date.now): Dhcp4Admission {
   const limiter = new Dhcp4RateLimiter(options, now());
-  return (request, config) => {
-    const mac = clientMac(request);
+  return (request, config, mac = clientMac(request)) => {
     const verdict = limiter.check(mac, isReserved(mac, config), now());
     return verdict === 'ok' ? undefined : verdict;
   };

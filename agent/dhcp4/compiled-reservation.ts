@@ -35,12 +35,24 @@ export function compileReservation(reservation: Reservation, subnet: CompiledSub
  */
 export class CompiledReservations {
   private readonly byReservation = new WeakMap<Reservation, CompiledReservation>();
+  /** Most reservations are a MAC and an address: those share their subnet's one compiled form. */
+  private readonly plain = new WeakMap<CompiledSubnet4, CompiledReservation>();
 
   get(reservation: Reservation, subnet: CompiledSubnet4): CompiledReservation {
+    if (!reservation.hostname && (reservation.options?.length ?? 0) === 0) return this.plainFor(subnet);
     const known = this.byReservation.get(reservation);
     if (known !== undefined && known.subnet === subnet) return known;
     const compiled = compileReservation(reservation, subnet);
     this.byReservation.set(reservation, compiled);
+    return compiled;
+  }
+
+  private plainFor(subnet: CompiledSubnet4): CompiledReservation {
+    let compiled = this.plain.get(subnet);
+    if (compiled === undefined) {
+      compiled = { subnet, hostNameOption: undefined, customOptions: subnet.customOptions };
+      this.plain.set(subnet, compiled);
+    }
     return compiled;
   }
 }

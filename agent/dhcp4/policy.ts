@@ -6,8 +6,10 @@ import { BootOp, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
-import { bytesToColonHex, readMac } from '../../protocol/net/mac.js';
+import { ipv4ToNumber } from '../../protocol/net/ipv4-address.js';
+import { bytesToColonHex } from '../../protocol/net/mac.js';
 import { resolveBoot } from './boot.js';
+import { clientMac } from './client-mac.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 import type { Arrival, Dhcp4Decision, IgnoreReason } from './decision.js';
 import { buildLeaseReply, buildNak, fitReply, maxMessageLength } from './reply-builder.js';
@@ -31,11 +33,6 @@ interface Context {
   mac: string;
   serverIp: string;
   serverIdOption: Buffer;
-}
-
-function clientMac(request: Dhcp4Message): string {
-  if (request.hlen === 6) return readMac(request.chaddr, 0);
-  return bytesToColonHex(request.chaddr.subarray(0, Math.min(request.hlen, 16)));
 }
 
 function ignore(reason: IgnoreReason, mac: string, subnet?: string, detail?: string): Dhcp4Decision {
@@ -144,14 +141,25 @@ function decide(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, 
   return dispatch({ request, arrival, config, subnet, reservation, mac, serverIp, serverIdOption }, type);
 }
 
+/** Option 54 per server address: a handful of addresses, asked for on every reply. Never mutated by the encoder. */
+const serverIdOptions = new Map<string, Buffer>();
+
 function serverIdBytes(ip: string): Buffer {
-  const parts = ip.split('.');
-  return Buffer.from([Number(parts[0]), Number(parts[1]), Number(parts[2]), Number(parts[3])]);
+  let option = serverIdOptions.get(ip);
+  if (option === undefined) {
+    if (serverIdOptions.size >= 1024) serverIdOptions.clear(); // bounded however many addresses come and go
+    const value = ipv4ToNumber(ip);
+    option = Buffer.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]);
+    serverIdOptions.set(ip, option);
+  }
+  return option;
 }
 
-/** Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'. */
-export function handleDhcp4(request: Dhcp4Message, arrival: Arrival, config: ServingConfig): Dhcp4Decision {
-  const mac = clientMac(request);
+/**
+ * Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'.
+ * `mac` is clientMac(request), passed when the caller has it already.
+ */
+export function handleDhcp4(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, mac = clientMac(request)): Dhcp4Decision {
   try {
     return decide(request, arrival, config, mac);
   } catch (error) {

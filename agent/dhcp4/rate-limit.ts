@@ -54,43 +54,44 @@ export class TokenBucket {
  * and is dropped before any further work, while reserved clients are never starved by it.
  */
 export class Dhcp4RateLimiter {
-  private readonly perMac = new Map<string, TokenBucket>();
+  // Two generations approximate least-recently-seen eviction without reordering a Map on every request: a MAC
+  // seen in this generation or the last keeps its bucket; when this one fills, the last is forgotten whole.
+  private current = new Map<string, TokenBucket>();
+  private previous = new Map<string, TokenBucket>();
   private readonly global: TokenBucket;
-  private readonly maxTracked: number;
+  private readonly generationSize: number;
 
   constructor(
     private readonly options: Dhcp4RateLimitOptions,
     nowMs: number,
   ) {
     this.global = new TokenBucket(options.global, nowMs);
-    this.maxTracked = options.maxTracked ?? DEFAULT_RATE_LIMIT.maxTracked ?? 16_384;
+    this.generationSize = Math.max(1, Math.floor((options.maxTracked ?? DEFAULT_RATE_LIMIT.maxTracked ?? 16_384) / 2));
   }
 
+  /** MACs with a bucket: at most maxTracked. */
   get tracked(): number {
-    return this.perMac.size;
+    return this.current.size + this.previous.size;
   }
 
   check(mac: string, known: boolean, nowMs: number): RateLimitVerdict {
     // Unknown clients spend a global token first, so a flood never reaches the per-MAC table at all.
     if (!known && !this.global.take(nowMs)) return 'rate-limit-global';
-    let bucket = this.perMac.get(mac);
-    if (bucket === undefined) {
-      this.makeRoom();
-      bucket = new TokenBucket(this.options.perMac, nowMs);
-    } else {
-      this.perMac.delete(mac);
-    }
-    // Re-inserted so Map order is least-recently-seen first, for makeRoom().
-    this.perMac.set(mac, bucket);
-    return bucket.take(nowMs) ? 'ok' : 'rate-limit-mac';
+    return this.bucketOf(mac, nowMs).take(nowMs) ? 'ok' : 'rate-limit-mac';
   }
 
-  /** Forgets the least recently seen MAC: a flooder's, or one whose bucket has long been full again. */
-  private makeRoom(): void {
-    while (this.perMac.size >= this.maxTracked) {
-      const oldest = this.perMac.keys().next();
-      if (oldest.done === true) return;
-      this.perMac.delete(oldest.value);
+  private bucketOf(mac: string, nowMs: number): TokenBucket {
+    const bucket = this.current.get(mac);
+    if (bucket !== undefined) return bucket;
+    const kept = this.previous.get(mac);
+    if (kept !== undefined) this.previous.delete(mac);
+    if (this.current.size >= this.generationSize) {
+      // A flooder's MACs, or clients whose buckets have long been full again, go with the old generation.
+      this.previous = this.current;
+      this.current = new Map();
     }
+    const moved = kept ?? new TokenBucket(this.options.perMac, nowMs);
+    this.current.set(mac, moved);
+    return moved;
   }
 }

@@ -2,6 +2,7 @@
 // Buffers, in a fixed order: 53, 54, lease times, 1, requested options in option-55 order (RFC 2132 §9.8), custom, 82.
 
 import { encodingLengthDhcp4 } from '../../protocol/dhcp4/codec.js';
+import { inlineLength } from '../../protocol/dhcp4/option-placement.js';
 import { BootOp, BROADCAST_FLAG, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message, Dhcp4Options } from '../../protocol/dhcp4/message.js';
 import type { BootAnswer } from './boot.js';
@@ -159,6 +160,7 @@ function lastOptionalCode(options: Dhcp4Options): number | undefined {
  * Returns false when even the essential options do not fit.
  */
 export function fitReply(reply: Dhcp4Message, maxLength: number): boolean {
+  if (inlineLength(reply) <= maxLength) return true;
   while (!fits(reply, maxLength)) {
     const code = lastOptionalCode(reply.options);
     if (code === undefined) return false;

@@ -40,6 +40,7 @@ export function readU32(buf: Uint8Array, offset: number, what: string): number {
 
 /** Latin-1 text of `buf[start, end)` up to the first NUL: BOOTP's sname/file convention (RFC 951). */
 export function readNulTerminated(buf: Uint8Array, start: number, end: number): string {
+  if (buf[start] === 0) return ''; // the usual case: no server name, no boot file
   let stop = start;
   while (stop < end && buf[stop] !== 0) stop++;
   return Buffer.from(buf.buffer, buf.byteOffset + start, stop - start).toString('latin1');

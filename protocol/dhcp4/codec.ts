@@ -4,7 +4,7 @@
 import { DecodeError } from '../binary/decode-error.js';
 import { isLatin1 } from '../binary/latin1.js';
 import { readNulTerminated, readU32 } from '../binary/reader.js';
-import { isIpv4, readIpv4, writeIpv4 } from '../net/ipv4-address.js';
+import { readIpv4, writeIpv4 } from '../net/ipv4-address.js';
 import type { BootOp, Dhcp4Message, Dhcp4Options } from './message.js';
 import type { Piece } from './option-placement.js';
 import { placeOptions, Region } from './option-placement.js';
@@ -33,14 +33,12 @@ export interface EncodeDhcp4Options {
   maxLength?: number;
 }
 
-/** Start/end pairs of each code's instances, in first-seen order (RFC 3396 §6 concatenation order). */
-type Segments = Map<number, number[]>;
-
 /**
- * Scans one option area `[start, end)`, recording instances in `segments`. Returns the option 52 value
- * seen (0 if none). Stops at End; running off the end without End is tolerated because many clients do it.
+ * Scans one option area `[start, end)` of `buf` (the decoder's own copy), adding each option's data to `options`
+ * as a view; a code seen again is an RFC 3396 split option and is concatenated in order (§6). Returns the option
+ * 52 value seen (0 if none). Stops at End; running off the end without End is tolerated because many clients do it.
  */
-function scanOptions(buf: Uint8Array, start: number, end: number, segments: Segments, where: string): number {
+function scanOptions(buf: Buffer, start: number, end: number, options: Dhcp4Options, where: string): number {
   let overload = 0;
   let at = start;
   while (at < end) {
@@ -60,9 +58,9 @@ function scanOptions(buf: Uint8Array, start: number, end: number, segments: Segm
       // Only the options field may declare overload; a stray 52 inside file/sname is ignored.
       if (where === 'options') overload = readOverload(buf, at, len);
     } else {
-      const list = segments.get(code);
-      if (list === undefined) segments.set(code, [dataStart, dataStart + len]);
-      else list.push(dataStart, dataStart + len);
+      const data = buf.subarray(dataStart, dataStart + len);
+      const earlier = options.get(code);
+      options.set(code, earlier === undefined ? data : Buffer.concat([earlier, data]));
     }
     at = dataStart + len;
   }
@@ -75,24 +73,6 @@ function readOverload(buf: Uint8Array, at: number, len: number): number {
     throw new DecodeError('dhcp4 option 52', `length ${len} value ${value}: expected length 1, value 1..3`, at);
   }
   return value;
-}
-
-/** Copies every option's data out of the (reusable) capture buffer once, concatenating split instances. */
-function collectOptions(buf: Uint8Array, segments: Segments): Dhcp4Options {
-  let total = 0;
-  for (const list of segments.values()) for (let i = 0; i < list.length; i += 2) total += (list[i + 1] as number) - (list[i] as number);
-  const store = Buffer.allocUnsafe(total);
-  const options: Dhcp4Options = new Map();
-  let at = 0;
-  for (const [code, list] of segments) {
-    const begin = at;
-    for (let i = 0; i < list.length; i += 2) {
-      store.set(buf.subarray(list[i] as number, list[i + 1] as number), at);
-      at += (list[i + 1] as number) - (list[i] as number);
-    }
-    options.set(code, store.subarray(begin, at));
-  }
-  return options;
 }
 
 function checkHeader(buf: Uint8Array): void {
@@ -110,27 +90,30 @@ function checkHeader(buf: Uint8Array): void {
 
 export function decodeDhcp4(buf: Uint8Array): Dhcp4Message {
   checkHeader(buf);
-  const segments: Segments = new Map();
-  const overload = scanOptions(buf, OFFSET_OPTIONS, buf.length, segments, 'options');
-  if (overload & OVERLOAD_FILE) scanOptions(buf, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH, segments, 'file');
-  if (overload & OVERLOAD_SNAME) scanOptions(buf, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH, segments, 'sname');
-  const u16 = (at: number): number => ((buf[at] as number) << 8) | (buf[at + 1] as number);
+  // One copy out of the (reusable) capture or receive buffer, from the pool; chaddr and every option are views of it.
+  const own = Buffer.allocUnsafe(buf.length);
+  own.set(buf);
+  const options: Dhcp4Options = new Map();
+  const overload = scanOptions(own, OFFSET_OPTIONS, own.length, options, 'options');
+  if (overload & OVERLOAD_FILE) scanOptions(own, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH, options, 'file');
+  if (overload & OVERLOAD_SNAME) scanOptions(own, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH, options, 'sname');
+  const u16 = (at: number): number => ((own[at] as number) << 8) | (own[at + 1] as number);
   return {
-    op: buf[0] as BootOp,
-    htype: buf[1] as number,
-    hlen: buf[2] as number,
-    hops: buf[3] as number,
-    xid: readU32(buf, OFFSET_XID, 'dhcp4 xid'),
+    op: own[0] as BootOp,
+    htype: own[1] as number,
+    hlen: own[2] as number,
+    hops: own[3] as number,
+    xid: readU32(own, OFFSET_XID, 'dhcp4 xid'),
     secs: u16(8),
     flags: u16(10),
-    ciaddr: readIpv4(buf, OFFSET_CIADDR),
-    yiaddr: readIpv4(buf, OFFSET_CIADDR + 4),
-    siaddr: readIpv4(buf, OFFSET_CIADDR + 8),
-    giaddr: readIpv4(buf, OFFSET_CIADDR + 12),
-    chaddr: Buffer.from(buf.subarray(OFFSET_CHADDR, OFFSET_CHADDR + CHADDR_LENGTH)),
-    sname: overload & OVERLOAD_SNAME ? '' : readNulTerminated(buf, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH),
-    file: overload & OVERLOAD_FILE ? '' : readNulTerminated(buf, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH),
-    options: collectOptions(buf, segments),
+    ciaddr: readIpv4(own, OFFSET_CIADDR),
+    yiaddr: readIpv4(own, OFFSET_CIADDR + 4),
+    siaddr: readIpv4(own, OFFSET_CIADDR + 8),
+    giaddr: readIpv4(own, OFFSET_CIADDR + 12),
+    chaddr: own.subarray(OFFSET_CHADDR, OFFSET_CHADDR + CHADDR_LENGTH),
+    sname: overload & OVERLOAD_SNAME ? '' : readNulTerminated(own, OFFSET_SNAME, OFFSET_SNAME + SNAME_LENGTH),
+    file: overload & OVERLOAD_FILE ? '' : readNulTerminated(own, OFFSET_FILE, OFFSET_FILE + FILE_LENGTH),
+    options,
   };
 }
 
@@ -159,19 +142,26 @@ function writeHeader(buf: Buffer, msg: Dhcp4Message): void {
   buf.writeUInt32BE(field('xid', msg.xid, 0xffffffff), OFFSET_XID);
   buf.writeUInt16BE(field('secs', msg.secs, 0xffff), 8);
   buf.writeUInt16BE(field('flags', msg.flags, 0xffff), 10);
-  [msg.ciaddr, msg.yiaddr, msg.siaddr, msg.giaddr].forEach((ip, i) => {
-    if (!isIpv4(ip)) throw new RangeError(`"${ip}" is not an IPv4 address`);
-    writeIpv4(buf, OFFSET_CIADDR + 4 * i, ip);
-  });
+  writeIpv4(buf, OFFSET_CIADDR, msg.ciaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 4, msg.yiaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 8, msg.siaddr);
+  writeIpv4(buf, OFFSET_CIADDR + 12, msg.giaddr);
   if (msg.chaddr.length > CHADDR_LENGTH) throw new RangeError(`chaddr of ${msg.chaddr.length} bytes exceeds 16`);
   buf.set(msg.chaddr, OFFSET_CHADDR);
-  writeText(buf, OFFSET_SNAME, SNAME_LENGTH, 'sname', msg.sname);
-  writeText(buf, OFFSET_FILE, FILE_LENGTH, 'file', msg.file);
+  if (msg.sname !== '') writeText(buf, OFFSET_SNAME, SNAME_LENGTH, 'sname', msg.sname);
+  if (msg.file !== '') writeText(buf, OFFSET_FILE, FILE_LENGTH, 'file', msg.file);
   buf.writeUInt32BE(MAGIC_COOKIE, OFFSET_COOKIE);
 }
 
 /** Writes `piece` at `at`, split into instances of at most 255 bytes; returns the offset after it. */
 function writePiece(buf: Buffer, at: number, piece: Piece): number {
+  const { data } = piece;
+  if (data.length <= MAX_INSTANCE_DATA) {
+    buf[at] = piece.code;
+    buf[at + 1] = data.length;
+    buf.set(data, at + 2);
+    return at + 2 + data.length;
+  }
   let offset = at;
   let done = 0;
   do {
@@ -187,7 +177,8 @@ function writePiece(buf: Buffer, at: number, piece: Piece): number {
 
 export function encodeDhcp4(msg: Dhcp4Message, opts: EncodeDhcp4Options = {}): Buffer {
   const placement = placeOptions(msg, opts.maxLength);
-  const buf = Buffer.alloc(placement.length);
+  // Pooled, then zeroed: the padding and unused header bytes must be 0 (RFC 2131 §2).
+  const buf = Buffer.allocUnsafe(placement.length).fill(0);
   writeHeader(buf, msg);
   // Overloaded fields start empty (checked by the placement), so their option areas are written from scratch.
   const next = [OFFSET_OPTIONS, OFFSET_FILE, OFFSET_SNAME];

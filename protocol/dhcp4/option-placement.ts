@@ -45,6 +45,13 @@ function checkCode(code: number): void {
   }
 }
 
+/** The encoded length with every option inline, without planning: the usual reply fits, and this allocates nothing. */
+export function inlineLength(msg: Dhcp4Message): number {
+  let optionsLength = 1;
+  for (const data of msg.options.values()) optionsLength += optionWireLength(data.length);
+  return Math.max(BOOTP_MIN_LENGTH, OFFSET_OPTIONS + optionsLength);
+}
+
 /** Everything in `options`, in Map order. */
 function placeInline(msg: Dhcp4Message): Placement {
   const pieces: Piece[] = [];

@@ -1,28 +1,77 @@
 // IPv4 addresses as dotted quads and as unsigned 32-bit numbers, and CIDR prefixes (RFC 4632).
 // Numbers make containment and ordering cheap; strings are what configs, logs and tests read.
 
-const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DIGIT_0 = 48;
+const DOT = 46;
+
+/**
+ * Strict dotted quad (four decimal octets 0–255, no leading zeros, nothing else) → unsigned 32-bit number, or -1.
+ * One pass over the characters: the DHCP encoder checks and converts four addresses per reply with it.
+ */
+export function parseIpv4(text: string): number {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === DOT) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+      continue;
+    }
+    const d = c - DIGIT_0;
+    if (d < 0 || d > 9 || (digits === 1 && octet === 0)) return -1;
+    octet = octet * 10 + d;
+    if (octet > 255) return -1;
+    digits++;
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
 
 export function isIpv4(text: string): boolean {
-  return DOTTED_QUAD.test(text);
+  return parseIpv4(text) >= 0;
 }
 
 /** Dotted quad → unsigned 32-bit number. The caller validates with isIpv4 first where input is untrusted. */
 export function ipv4ToNumber(text: string): number {
-  const parts = text.split('.');
-  return ((Number(parts[0]) << 24) | (Number(parts[1]) << 16) | (Number(parts[2]) << 8) | Number(parts[3])) >>> 0;
+  return parseIpv4(text) >>> 0;
 }
 
 export function numberToIpv4(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
 }
 
+const UNSPECIFIED_TEXT = '0.0.0.0';
+/** Texts of addresses read recently: a DHCP server reads the same few relay addresses on every packet. */
+const recentTexts = new Map<number, string>();
+
+/**
+ * Most address fields on the wire are 0.0.0.0, and the rest repeat (relays, servers): both come back as one
+ * shared flat string instead of a fresh concatenation that every later comparison or parse must flatten.
+ */
 export function readIpv4(buf: Uint8Array, offset: number): string {
-  return `${buf[offset]}.${buf[offset + 1]}.${buf[offset + 2]}.${buf[offset + 3]}`;
+  const value = (((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0;
+  if (value === 0) return UNSPECIFIED_TEXT;
+  let text = recentTexts.get(value);
+  if (text === undefined) {
+    if (recentTexts.size >= 4096) recentTexts.clear();
+    text = numberToIpv4(value);
+    recentTexts.set(value, text);
+  }
+  return text;
 }
 
+/** RangeError when `text` is not a dotted quad: an encoder given a bad address has a bug upstream. */
 export function writeIpv4(buf: Uint8Array, offset: number, text: string): void {
-  const value = ipv4ToNumber(text);
+  const value = parseIpv4(text);
+  if (value < 0) throw new RangeError(`"${text}" is not an IPv4 address`);
   buf[offset] = value >>> 24;
   buf[offset + 1] = (value >>> 16) & 0xff;
   buf[offset + 2] = (value >>> 8) & 0xff;

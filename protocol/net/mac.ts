@@ -13,13 +13,12 @@ export function normaliseMac(text: string): string {
   return text.toLowerCase().replace(/-/g, ':');
 }
 
+/** Two lower-case hex digits per byte value: formatting a MAC is then six lookups and one concatenation. */
+const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+
 export function readMac(buf: Uint8Array, offset: number): string {
-  let text = '';
-  for (let i = 0; i < 6; i++) {
-    const byte = buf[offset + i] ?? 0;
-    text += (i === 0 ? '' : ':') + (byte < 16 ? '0' : '') + byte.toString(16);
-  }
-  return text;
+  const h = HEX_PAIRS;
+  return `${h[buf[offset] ?? 0]}:${h[buf[offset + 1] ?? 0]}:${h[buf[offset + 2] ?? 0]}:${h[buf[offset + 3] ?? 0]}:${h[buf[offset + 4] ?? 0]}:${h[buf[offset + 5] ?? 0]}`;
 }
 
 export function writeMac(buf: Uint8Array, offset: number, text: string): void {
@@ -28,5 +27,7 @@ export function writeMac(buf: Uint8Array, offset: number, text: string): void {
 
 /** Lower-case colon hex of any byte string (client identifiers, option dumps). */
 export function bytesToColonHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => (b < 16 ? '0' : '') + b.toString(16)).join(':');
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) text += (i === 0 ? '' : ':') + (HEX_PAIRS[bytes[i] ?? 0] as string);
+  return text;
 }

@@ -96,6 +96,14 @@ describe('DHCPv4 through dhcrelay', () => {
     expect(unknown.map((line) => line.mac), rackdTail(rackd)).toContain(OTHER_MAC);
   });
 
+  // Relays send unicast to our address: a socket bound there takes them (the batching addon that make build compiles).
+  it('the relayed requests arrive on the batching UDP socket bound to 10.20.0.1:67', () => {
+    const transport = rackd.events('dhcp4.unicast-transport') as { transport?: string }[];
+    expect(transport.map((line) => line.transport), rackdTail(rackd)).toEqual(['batch']);
+    const bound = rackd.events('dhcp4.socket-bound') as { address?: string; port?: number }[];
+    expect(bound.map((line) => `${line.address}:${line.port}`)).toContain('10.20.0.1:67');
+  });
+
   // RFC 2131 §4.1: a relayed reply goes to port 67 of the address in giaddr, routed here via 10.20.0.2.
   it('rackd\'s replies go to giaddr on port 67 and decode cleanly in tshark', async () => {
     await assertRepliesClean(pcap);

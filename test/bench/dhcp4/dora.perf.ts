@@ -1,7 +1,7 @@
 // DHCPv4 benchmark (issue 7): RFC 2131 §3.1 DORA exchanges from perfdhcp as a relay, Kea and rackd run
 // alternately at stepped rates, warm-up excluded, medians of repeats, one table; then scale and a CPU profile.
 
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
@@ -22,7 +22,7 @@ const knobs = {
   repeats: Number(process.env.BENCH_REPEATS ?? 3),
   periodS: Number(process.env.BENCH_PERIOD ?? 5),
   warmupS: Number(process.env.BENCH_WARMUP ?? 2),
-  scale: list(process.env.BENCH_SCALE ?? '1000,100000'),
+  scale: list(process.env.BENCH_SCALE ?? '1000,100000,1000000'),
   /** 0: the scale runs use rackd's sustained rate from the steps. */
   scaleRate: Number(process.env.BENCH_SCALE_RATE ?? 0),
   /** '0' skips the profile; 'auto' profiles at rackd's sustained rate; a number profiles at that rate. */
@@ -38,14 +38,26 @@ function note(text: string): void {
   process.stdout.write(`[bench-dhcp4 ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
 
+/** User + system CPU time of a process so far, in ms (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
 /** One server at one rate: a discarded warm-up run, then the measured repeats. */
-async function measure(files: WorkloadFiles, rate: number, onMeasuring?: () => void): Promise<StepSummary> {
+async function measure(files: WorkloadFiles, rate: number, pid: number | undefined, onMeasuring?: () => void): Promise<StepSummary> {
   const run = { iface: CLIENT_IF, server: SERVER_IP, macList: files.macList, rate };
   if (knobs.warmupS > 0) await runPerfdhcp(bench.lab, bench.cli, { ...run, periodS: knobs.warmupS });
   onMeasuring?.();
   const runs: PerfdhcpResult[] = [];
+  const cpuBefore = cpuMs(pid);
   for (let i = 0; i < knobs.repeats; i++) runs.push(await runPerfdhcp(bench.lab, bench.cli, { ...run, periodS: knobs.periodS }));
-  return summarize(rate, runs);
+  const exchanges = runs.reduce((sum, r) => sum + r.achieved * knobs.periodS, 0);
+  return summarize(rate, runs, ((cpuMs(pid) - cpuBefore) * 1000) / exchanges);
 }
 
 interface BlockOptions extends StartOptions {
@@ -55,8 +67,8 @@ interface BlockOptions extends StartOptions {
 async function block(kind: ServerKind, files: WorkloadFiles, rate: number, opts: BlockOptions = {}): Promise<StepSummary> {
   const server = await startServer(bench, kind, files, { readyTimeoutMs: 60_000 + files.reservations / 5, ...opts });
   try {
-    const step = await measure(files, rate, opts.onMeasuring);
-    note(`${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms`);
+    const step = await measure(files, rate, server.child.pid, opts.onMeasuring);
+    note(`${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms, CPU ${step.cpuUsPerExchange.toFixed(0)} µs/exchange`);
     if (kind === 'rackd') note(`rackd counters: ${rackdCounters(bench).join('; ') || '(no drops recorded)'}`);
     return step;
   } finally {

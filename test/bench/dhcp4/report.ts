@@ -15,6 +15,8 @@ export interface StepSummary {
   offerMaxMs: number;
   ackAvgMs: number;
   ackMaxMs: number;
+  /** The server's own CPU time (user + system, /proc) per completed exchange over the measured runs, in µs. */
+  cpuUsPerExchange: number;
 }
 
 export function median(values: number[]): number {
@@ -24,7 +26,7 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function summarize(rate: number, runs: PerfdhcpResult[]): StepSummary {
+export function summarize(rate: number, runs: PerfdhcpResult[], cpuUsPerExchange = NaN): StepSummary {
   const of = (pick: (r: PerfdhcpResult) => number) => median(runs.map(pick));
   return {
     rate,
@@ -35,6 +37,7 @@ export function summarize(rate: number, runs: PerfdhcpResult[]): StepSummary {
     offerMaxMs: of((r) => r.discover.maxMs),
     ackAvgMs: of((r) => r.request.avgMs),
     ackMaxMs: of((r) => r.request.maxMs),
+    cpuUsPerExchange,
   };
 }
 
@@ -53,12 +56,12 @@ function pad(cells: string[], widths: number[]): string {
 
 /** One row per step: Kea and rackd side by side; delays are perfdhcp's, in ms, as avg/max. */
 export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): string {
-  const widths = [7, 8, 7, 24, 8, 7, 24, 7, 9];
-  const head = pad(['target', 'kea/s', 'drops', 'kea OFFER  ACK avg/max', 'rackd/s', 'drops', 'rackd OFFER  ACK avg/max', 'rate', 'avg dly'], widths);
+  const widths = [7, 8, 7, 24, 6, 8, 7, 24, 6, 7, 9];
+  const head = pad(['target', 'kea/s', 'drops', 'kea OFFER  ACK avg/max', 'cpu', 'rackd/s', 'drops', 'rackd OFFER  ACK avg/max', 'cpu', 'rate', 'avg dly'], widths);
   const rows = kea.map((k, i) => {
     const r = rackd[i] as StepSummary;
     const delayRatio = ratio((r.offerAvgMs + r.ackAvgMs) / 2, (k.offerAvgMs + k.ackAvgMs) / 2);
-    return pad([String(k.rate), num(k.achieved), pct(k.dropPct), delays(k), num(r.achieved), pct(r.dropPct), delays(r), ratio(r.achieved, k.achieved), delayRatio], widths);
+    return pad([String(k.rate), num(k.achieved), pct(k.dropPct), delays(k), num(k.cpuUsPerExchange), num(r.achieved), pct(r.dropPct), delays(r), num(r.cpuUsPerExchange), ratio(r.achieved, k.achieved), delayRatio], widths);
   });
   const ks = sustained(kea);
   const rs = sustained(rackd);
@@ -69,7 +72,8 @@ export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): strin
     if (r) lines.push(`at kea's sustained ${ks.rate}/s: OFFER avg rackd/kea ${ratio(r.offerAvgMs, ks.offerAvgMs)}, ACK avg rackd/kea ${ratio(r.ackAvgMs, ks.ackAvgMs)}`);
   }
   lines.push('columns: target = perfdhcp -r; x/s = ACKs received / test period (median); drops = DISCOVERs without an ACK;');
-  lines.push('         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); rate = rackd/kea; avg dly = rackd/kea mean of both legs');
+  lines.push('         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); cpu = server CPU µs per exchange;');
+  lines.push('         rate = rackd/kea; avg dly = rackd/kea mean of both legs');
   return lines.join('\n');
 }
 

@@ -22,7 +22,10 @@ command -v kea-dhcp4 >/dev/null || missing+=("kea-dhcp4 not found: apt-get insta
 command -v curl >/dev/null || missing+=("curl not found: apt-get install curl")
 if [ ${#missing[@]} -gt 0 ]; then printf 'bench-dhcp4: %s\n' "${missing[@]}" >&2; exit 1; fi
 
+npx tsc -p tsconfig.build.json
+# One benchmark at a time on a shared machine: the figures are only worth quoting when nothing else runs.
+exec 9>/tmp/rackd-bench.lock
+flock 9
 load=$(cut -d' ' -f1 /proc/loadavg)
 echo "bench-dhcp4: $(date -u +%FT%TZ), load $load, $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -m | awk '/Mem:/{print $2}') MiB"
-npx tsc -p tsconfig.build.json
 npx vitest run --config test/bench/dhcp4/vitest.config.ts --reporter=verbose --silent=false "$@"

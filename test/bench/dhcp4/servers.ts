@@ -85,7 +85,7 @@ function spawnRackd(bench: BenchLab, work: WorkloadFiles, opts: StartOptions): C
   const config = join(bench.dir, 'rackd.yaml');
   writeFileSync(config, RACKD_BENCH_CONFIG);
   const profile = opts.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir];
-  const args = [...profile, RACKD_BIN, 'run', '--config', config, '--ipam', work.ipamYaml, '--interface', SERVER_IF];
+  const args = [...profile, RACKD_BIN, 'run', '--config', config, '--ipam', work.ipamFile, '--interface', SERVER_IF];
   args.push('--state-dir', join(bench.dir, 'rackd-state'), '--log-level', 'warn');
   return bench.lab.spawn(bench.srv, process.execPath, args);
 }

@@ -31,6 +31,17 @@ describe('loadIpamFile', () => {
     expect(result.problems[0]?.message).toMatch(/YAML syntax error.*line \d+/);
   });
 
+  test('a .json file is the same document, read with JSON.parse; its syntax errors are problems', async () => {
+    const doc = { subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }], reservations: [{ mac: '52-54-00-12-34-56', ip: '10.20.0.50' }] };
+    const fromJson = await loadIpamFile(file('ipam.json', JSON.stringify(doc)));
+    const fromYaml = await loadIpamFile(file('same.yaml', JSON.stringify(doc)));
+    expect(fromJson).toEqual(fromYaml);
+    expect(fromJson.ok && fromJson.ipam.reservations[0]?.mac).toBe('52:54:00:12:34:56');
+    const bad = await loadIpamFile(file('bad.json', '{"subnets": [}'));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems[0]?.message).toMatch(/^JSON syntax error: .* — fix the file$/);
+  });
+
   test('a duplicate key is a YAML error on its line', async () => {
     const path = file('dup.yaml', 'subnets: []\nreservations: []\nsubnets: []\n');
     const result = await loadIpamFile(path);
