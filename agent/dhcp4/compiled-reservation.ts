@@ -30,8 +30,8 @@ export function compileReservation(reservation: Reservation, subnet: CompiledSub
 }
 
 /**
- * Compiled reservations keyed by the Reservation object the index hands out. Filled when the config is
- * built; a miss (an index that copies its entries) compiles once and is remembered.
+ * Compiled reservations keyed by the Reservation object the index hands out (the index remembers recent ones,
+ * so DISCOVER then REQUEST compile once); weak, so a forgotten object takes its compiled form with it.
  */
 export class CompiledReservations {
   private readonly byReservation = new WeakMap<Reservation, CompiledReservation>();

@@ -12,6 +12,8 @@ export interface ReservationLookup {
   byClientId(subnetCidr: string, clientIdHex: string): Reservation | undefined;
   byIp(ip: string): Reservation | undefined;
   readonly size: number;
+  /** False only when no reservation has a client id (a true may be stale after deletes: it only costs a lookup). */
+  readonly hasClientIds: boolean;
 }
 
 /** A reservation placed in its subnet: `subnet` is always set (parseIpam and the delta check fill it). */
@@ -64,6 +66,10 @@ export class LiveReservations implements ReservationLookup {
   byIp(ip: string): Reservation | undefined {
     const hit = this.ips.get(ip);
     return hit === undefined ? this.base.byIp(ip) : (hit ?? undefined);
+  }
+
+  get hasClientIds(): boolean {
+    return this.clientIds.size > 0 || this.base.hasClientIds;
   }
 
   get size(): number {

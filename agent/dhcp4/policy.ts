@@ -42,7 +42,7 @@ function ignore(reason: IgnoreReason, mac: string, subnet?: string, detail?: str
 /** By client-id (option 61) when a reservation in the subnet carries it, else by chaddr (RFC 2131 §4.2). */
 function findReservation(request: Dhcp4Message, mac: string, subnet: CompiledSubnet4, config: ServingConfig): Reservation | undefined {
   const clientId = request.options.get(61);
-  if (clientId !== undefined && clientId.length > 0) {
+  if (clientId !== undefined && clientId.length > 0 && config.index.hasClientIds) {
     const byId = config.index.byClientId(subnet.cidrText, bytesToColonHex(clientId));
     if (byId !== undefined) return byId;
   }

@@ -117,6 +117,11 @@ export class ReservationIndex {
     return this.keys.size;
   }
 
+  /** Whether any reservation has a client id: when none does, option 61 need not be looked up at all. */
+  get hasClientIds(): boolean {
+    return this.keys.clientIdCount > 0;
+  }
+
   /** Reservations indexed in one subnet, for summaries. */
   countIn(subnetCidr: string): number {
     const slot = this.slots.get(subnetCidr);

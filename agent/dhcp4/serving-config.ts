@@ -3,7 +3,6 @@
 
 import { isSubnet4 } from '../../protocol/ipam/parse.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
-import { cidrContains, ipv4ToNumber, isIpv4 } from '../../protocol/net/ipv4-address.js';
 import { CompiledReservations } from './compiled-reservation.js';
 import { compileSubnet4 } from './compiled-subnet.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
@@ -19,16 +18,12 @@ export interface ServingConfig {
   reservations: CompiledReservations;
 }
 
-/** `ipam` has passed parseIpam. */
+/**
+ * `ipam` has passed parseIpam. Per-reservation options are compiled on first use (CompiledReservations): the
+ * index hands out its own objects, so compiling the document's here would be work nobody reads.
+ */
 export function buildServingConfig(ipam: Ipam): ServingConfig {
   const subnets = ipam.subnets.filter(isSubnet4).map(compileSubnet4);
   const index = ReservationIndex.build(ipam);
-  const reservations = new CompiledReservations();
-  for (const reservation of ipam.reservations) {
-    const subnet = reservation.subnet !== undefined
-      ? subnets.find((s) => s.cidrText === reservation.subnet)
-      : isIpv4(reservation.ip) ? subnets.find((s) => cidrContains(s.cidr, ipv4ToNumber(reservation.ip))) : undefined;
-    if (subnet !== undefined) reservations.get(reservation, subnet);
-  }
-  return { subnets, index, reservationCount: index.size, reservations };
+  return { subnets, index, reservationCount: index.size, reservations: new CompiledReservations() };
 }

@@ -68,6 +68,11 @@ export class ColumnsIndex {
     return this.macs.size;
   }
 
+  /** Rows indexed by client id: 0 lets a lookup skip option 61 altogether. */
+  get clientIdCount(): number {
+    return this.clientIds.size;
+  }
+
   private add(row: number): 'ok' | 'duplicate' | 'duplicate-client-id' {
     const c = this.columns.arrays;
     const slot = c.subnet[row] ?? 0;
