@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, it } from 'vitest';
+import { pinningNote } from './cpu-pinning.js';
 import { profileReport } from './cpu-profile.js';
 import { runPerfdhcp } from './perfdhcp.js';
 import type { PerfdhcpResult } from './perfdhcp.js';
@@ -18,7 +19,7 @@ import type { WorkloadFiles } from './workload.js';
 const list = (text: string) => text.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
 const knobs = {
   macs: Number(process.env.BENCH_MACS ?? 10_000),
-  rates: list(process.env.BENCH_RATES ?? '1000,2000,3000,4000,6000,8000,12000,16000'),
+  rates: list(process.env.BENCH_RATES ?? '1000,2000,3000,4000,6000,8000,10000,12000,14000,16000'),
   repeats: Number(process.env.BENCH_REPEATS ?? 3),
   periodS: Number(process.env.BENCH_PERIOD ?? 5),
   warmupS: Number(process.env.BENCH_WARMUP ?? 2),
@@ -79,7 +80,7 @@ async function block(kind: ServerKind, files: WorkloadFiles, rate: number, opts:
 beforeAll(async () => {
   bench = await createBenchLab();
   work = writeWorkload(bench.dir, knobs.macs, SERVER_IF, knobs.keaThreads);
-  note(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; knobs ${JSON.stringify(knobs)}`);
+  note(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${pinningNote}; knobs ${JSON.stringify(knobs)}`);
 });
 
 afterAll(async () => {

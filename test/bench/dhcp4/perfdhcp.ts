@@ -2,6 +2,7 @@
 // the DISCOVER-OFFER and REQUEST-ACK legs of the 4-way exchange, their drops and delays.
 
 import type { Lab } from '../../integration/lab/lab.js';
+import { onClientCpu } from './cpu-pinning.js';
 
 export interface LegStats {
   sent: number;
@@ -57,7 +58,8 @@ export function parsePerfdhcp(output: string, rate: number, periodS: number): Pe
 /** One timed run from the client namespace; perfdhcp stops itself after the period (-p), always. */
 export async function runPerfdhcp(lab: Lab, ns: string, run: PerfdhcpRun): Promise<PerfdhcpResult> {
   const args = ['-4', '-l', run.iface, '-r', String(run.rate), '-p', String(run.periodS), '-W', String(EXIT_WAIT_US), '-M', run.macList, run.server];
-  const result = await lab.exec(ns, 'perfdhcp', args, { timeoutMs: (run.periodS + 15) * 1000 });
+  const [cmd, cmdArgs] = onClientCpu('perfdhcp', args);
+  const result = await lab.exec(ns, cmd, cmdArgs, { timeoutMs: (run.periodS + 15) * 1000 });
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.code === null) throw new Error(`perfdhcp ${args.join(' ')} did not finish:\n${output.slice(-2000)}`);
   return parsePerfdhcp(output, run.rate, run.periodS);

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Lab } from '../../integration/lab/lab.js';
 import { RACKD_BIN } from '../../integration/lab/rackd.js';
+import { onServerCpu } from './cpu-pinning.js';
 import { runPerfdhcp } from './perfdhcp.js';
 import { PREFIX_LENGTH, RACKD_BENCH_CONFIG, RELAY_IP, SERVER_IP } from './workload.js';
 import type { WorkloadFiles } from './workload.js';
@@ -78,7 +79,7 @@ function spawnKea(bench: BenchLab, work: WorkloadFiles): ChildProcess {
   mkdirSync('/run/kea', { recursive: true });
   mkdirSync('/var/lib/kea', { recursive: true });
   const env = { ...process.env, KEA_PIDFILE_DIR: run, KEA_LOCKFILE_DIR: run };
-  return bench.lab.spawn(bench.srv, 'kea-dhcp4', ['-c', work.keaJson], { env });
+  return bench.lab.spawn(bench.srv, ...onServerCpu('kea-dhcp4', ['-c', work.keaJson]), { env });
 }
 
 function spawnRackd(bench: BenchLab, work: WorkloadFiles, opts: StartOptions): ChildProcess {
@@ -87,7 +88,7 @@ function spawnRackd(bench: BenchLab, work: WorkloadFiles, opts: StartOptions): C
   const profile = opts.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir];
   const args = [...profile, RACKD_BIN, 'run', '--config', config, '--ipam', work.ipamFile, '--interface', SERVER_IF];
   args.push('--state-dir', join(bench.dir, 'rackd-state'), '--log-level', 'warn');
-  return bench.lab.spawn(bench.srv, process.execPath, args);
+  return bench.lab.spawn(bench.srv, ...onServerCpu(process.execPath, args));
 }
 
 /** Ready means answering: a short perfdhcp run completes at least one exchange (neither logs at info here). */
