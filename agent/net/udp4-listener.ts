@@ -26,6 +26,8 @@ export interface Udp4ListenerOptions {
    * @default 4 MiB
    */
   receiveBufferSize?: number;
+  /** `dgram` uses Node's sockets even when the addon is built (tests of the fallback). @default 'auto' */
+  transport?: 'auto' | 'dgram';
 }
 
 export interface Udp4ListenerStats {
@@ -54,8 +56,7 @@ export class Udp4Listener {
   private received = 0;
   private sent = 0;
   private sendErrors = 0;
-  private readonly batch = udpBatchAddon();
-  private readonly closedStats = { received: 0, sent: 0, sendErrors: 0 };
+  private readonly batch: ReturnType<typeof udpBatchAddon>;
   private readonly batchSockets = new Set<UdpBatchSocket>();
   // One callback for every send: a closure per reply would be garbage on the hot path.
   private readonly afterSend = (error: Error | null) => {
@@ -65,6 +66,7 @@ export class Udp4Listener {
 
   constructor(private readonly options: Udp4ListenerOptions) {
     const { logger } = options;
+    this.batch = options.transport === 'dgram' ? { error: 'dgram asked for' } : udpBatchAddon();
     if (this.batch.addon !== undefined) logger.debug({ event: 'dhcp4.unicast-transport', transport: 'batch' }, 'unicast DHCPv4 through recvmmsg/sendmmsg');
     else logger.warn({ event: 'dhcp4.unicast-transport', transport: 'dgram', reason: this.batch.error }, `batching UDP addon unavailable (${this.batch.error}); using Node dgram`);
   }
