@@ -34,6 +34,10 @@ describe('make install / make uninstall (DESTDIR)', () => {
     expect(stdout).toMatch(/ipam\.yaml: OK/);
     // The native modules load from the installed tree, not from the checkout.
     await run(process.execPath, ['-e', `require(${JSON.stringify(join(prefix, 'node_modules/pcap'))})`]);
+    // The batching UDP addon too, found where the installed daemon looks for it (dist/agent/net → native/).
+    const found = await run(process.execPath, ['--input-type=module', '-e',
+      `const m = await import(${JSON.stringify(join(prefix, 'dist/agent/net/udp4-batch-socket.js'))}); const r = m.udpBatchAddon(); process.stdout.write(r.addon ? 'loaded ' + r.addon.BATCH : 'missing ' + r.error)`]);
+    expect(found.stdout).toBe('loaded 64');
   });
 
   it('installs a unit that verifies and example configs', async () => {
