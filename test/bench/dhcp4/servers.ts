@@ -22,14 +22,25 @@ export interface BenchLab {
   dir: string;
 }
 
-export async function createBenchLab(): Promise<BenchLab> {
-  const lab = await Lab.create('rkb');
+export interface BenchLabOptions {
+  /** Namespace prefix. @default 'rkb' */
+  prefix?: string;
+  /** The server's end of the veth. @default SERVER_IF */
+  serverIf?: string;
+  /** More relay addresses on the client's end, besides perfdhcp's RELAY_IP. @default [] */
+  extraClientIps?: string[];
+}
+
+/** Server and client namespaces on one veth, the server at SERVER_IP, perfdhcp's relay address on the client. */
+export async function createBenchLab(options: BenchLabOptions = {}): Promise<BenchLab> {
+  const serverIf = options.serverIf ?? SERVER_IF;
+  const lab = await Lab.create(options.prefix ?? 'rkb');
   try {
     const srv = await lab.addNamespace('srv');
     const cli = await lab.addNamespace('cli');
-    await lab.link(srv, SERVER_IF, cli, CLIENT_IF);
-    await lab.addAddress(srv, SERVER_IF, `${SERVER_IP}/${PREFIX_LENGTH}`);
-    await lab.addAddress(cli, CLIENT_IF, `${RELAY_IP}/${PREFIX_LENGTH}`);
+    await lab.link(srv, serverIf, cli, CLIENT_IF);
+    await lab.addAddress(srv, serverIf, `${SERVER_IP}/${PREFIX_LENGTH}`);
+    for (const ip of [RELAY_IP, ...(options.extraClientIps ?? [])]) await lab.addAddress(cli, CLIENT_IF, `${ip}/${PREFIX_LENGTH}`);
     return { lab, srv, cli, dir: lab.tempDir('bench') };
   } catch (err) {
     await lab.destroy();
