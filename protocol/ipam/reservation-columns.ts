@@ -2,11 +2,11 @@
 // a million of them cost ~24 bytes each in typed arrays instead of a million objects with string fields.
 
 import { numberToIpv4 } from '../net/ipv4-address.js';
+import { HEX_PAIRS } from '../net/mac.js';
 import { ipKey, macKey } from './compact-keys.js';
 import type { CustomOption, Reservation } from './types.js';
 
 const TWO_32 = 2 ** 32;
-const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** The typed arrays behind a ReservationColumns: what the binary codec writes and reads back. */
 export interface ColumnArrays {

@@ -14,7 +14,7 @@ export function normaliseMac(text: string): string {
 }
 
 /** Two lower-case hex digits per byte value: formatting a MAC is then six lookups and one concatenation. */
-const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
+export const HEX_PAIRS: readonly string[] = Array.from({ length: 256 }, (_, b) => (b < 16 ? '0' : '') + b.toString(16));
 
 export function readMac(buf: Uint8Array, offset: number): string {
   const h = HEX_PAIRS;
