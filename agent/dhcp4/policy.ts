@@ -6,7 +6,7 @@ import { BootOp, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
-import { ipv4ToNumber } from '../../protocol/net/ipv4-address.js';
+import { ipv4ToNumber, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import { bytesToColonHex } from '../../protocol/net/mac.js';
 import { resolveBoot } from './boot.js';
 import { clientMac } from './client-mac.js';
@@ -20,7 +20,6 @@ import { selectSubnet } from './subnet-selection.js';
 
 export type { Arrival, Dhcp4Decision } from './decision.js';
 
-const UNSPECIFIED = '0.0.0.0';
 const NAK_WRONG_ADDRESS = Buffer.from('requested address is not reserved for this client', 'latin1');
 
 /** Everything the per-type handlers share once the client and subnet are known. */
@@ -69,7 +68,7 @@ function reply(ctx: Context, messageType: MessageType, inform: boolean): Dhcp4De
 
 function nak(ctx: Context, refused: string): Dhcp4Decision {
   const built = buildNak(ctx.request, ctx.serverIdOption, NAK_WRONG_ADDRESS);
-  const destination = replyDestination(ctx.request, MessageType.Nak, UNSPECIFIED, ctx.arrival, ctx.serverIp);
+  const destination = replyDestination(ctx.request, MessageType.Nak, UNSPECIFIED_IPV4, ctx.arrival, ctx.serverIp);
   const maxLength = maxMessageLength(undefined);
   return { kind: 'reply', reply: built, destination, maxLength, subnet: ctx.subnet.cidrText, mac: ctx.mac, ip: refused, messageType: MessageType.Nak };
 }
@@ -84,7 +83,7 @@ function handleRequest(ctx: Context): Dhcp4Decision {
     const asked = requested ?? request.ciaddr;
     return asked === ctx.reservation.ip ? reply(ctx, MessageType.Ack, false) : nak(ctx, asked);
   }
-  const asked = requested ?? (request.ciaddr !== UNSPECIFIED ? request.ciaddr : undefined);
+  const asked = requested ?? (request.ciaddr !== UNSPECIFIED_IPV4 ? request.ciaddr : undefined);
   if (asked === undefined) return ignore('invalid-request', ctx.mac, ctx.subnet.cidrText, 'REQUEST without server identifier, requested address or ciaddr');
   return asked === ctx.reservation.ip ? reply(ctx, MessageType.Ack, false) : nak(ctx, asked);
 }
@@ -97,7 +96,7 @@ function note(ctx: Context, event: 'release' | 'decline'): Dhcp4Decision {
     return ignore('other-server', ctx.mac, ctx.subnet.cidrText, serverId);
   }
   const stated = event === 'decline' ? getOption(request.options, 'requested-address') : request.ciaddr;
-  const ip = stated !== undefined && stated !== UNSPECIFIED ? stated : ctx.reservation.ip;
+  const ip = stated !== undefined && stated !== UNSPECIFIED_IPV4 ? stated : ctx.reservation.ip;
   return { kind: 'note', event, mac: ctx.mac, ip, subnet: ctx.subnet.cidrText };
 }
 
@@ -135,7 +134,7 @@ function decide(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, 
   if (subnet === undefined) return ignore('no-subnet', mac);
   const reservation = findReservation(request, mac, subnet, config);
   if (reservation === undefined) return ignore('unknown-client', mac, subnet.cidrText);
-  const serverIp = serverIdentifier(subnet, arrival, request.giaddr !== UNSPECIFIED);
+  const serverIp = serverIdentifier(subnet, arrival, request.giaddr !== UNSPECIFIED_IPV4);
   if (serverIp === undefined) return ignore('no-server-address', mac, subnet.cidrText);
   const serverIdOption = subnet.serverIdOption ?? serverIdBytes(serverIp);
   return dispatch({ request, arrival, config, subnet, reservation, mac, serverIp, serverIdOption }, type);

@@ -5,13 +5,13 @@ import { encodingLengthDhcp4 } from '../../protocol/dhcp4/codec.js';
 import { inlineLength } from '../../protocol/dhcp4/option-placement.js';
 import { BootOp, BROADCAST_FLAG, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message, Dhcp4Options } from '../../protocol/dhcp4/message.js';
+import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { BootAnswer } from './boot.js';
 import type { CompiledReservation } from './compiled-reservation.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 
 /** RFC 2131 §2: every DHCP client must accept a 576-byte message. */
 export const MIN_MAX_MESSAGE_LENGTH = 576;
-const UNSPECIFIED = '0.0.0.0';
 const MESSAGE_TYPE_OPTIONS: ReadonlyMap<MessageType, Buffer> = new Map(
   [MessageType.Offer, MessageType.Ack, MessageType.Nak].map((type) => [type, Buffer.from([type])]),
 );
@@ -52,9 +52,9 @@ function replyHeader(request: Dhcp4Message, options: Dhcp4Options): Dhcp4Message
     xid: request.xid,
     secs: 0,
     flags: request.flags,
-    ciaddr: UNSPECIFIED,
-    yiaddr: UNSPECIFIED,
-    siaddr: UNSPECIFIED,
+    ciaddr: UNSPECIFIED_IPV4,
+    yiaddr: UNSPECIFIED_IPV4,
+    siaddr: UNSPECIFIED_IPV4,
     giaddr: request.giaddr,
     chaddr: request.chaddr,
     sname: '',
@@ -135,7 +135,7 @@ export function buildNak(request: Dhcp4Message, serverIdOption: Buffer, message:
   const relayInfo = request.options.get(82);
   if (relayInfo !== undefined) options.set(82, relayInfo);
   const reply = replyHeader(request, options);
-  if (request.giaddr !== UNSPECIFIED) reply.flags |= BROADCAST_FLAG;
+  if (request.giaddr !== UNSPECIFIED_IPV4) reply.flags |= BROADCAST_FLAG;
   return reply;
 }
 

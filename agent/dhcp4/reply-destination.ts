@@ -3,12 +3,12 @@
 
 import { BROADCAST_FLAG, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
+import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import { BROADCAST_MAC, readMac } from '../../protocol/net/mac.js';
 import type { Arrival } from './decision.js';
 
 export const DHCP4_SERVER_PORT = 67;
 export const DHCP4_CLIENT_PORT = 68;
-const UNSPECIFIED = '0.0.0.0';
 const LIMITED_BROADCAST = '255.255.255.255';
 
 export interface ReplyDestination {
@@ -36,11 +36,11 @@ export function replyDestination(
   serverIp: string,
 ): ReplyDestination {
   // The relay is the next hop; its MAC is the frame's source (a router on our link).
-  if (request.giaddr !== UNSPECIFIED) return to(arrival.srcMac, request.giaddr, DHCP4_SERVER_PORT, arrival, serverIp);
+  if (request.giaddr !== UNSPECIFIED_IPV4) return to(arrival.srcMac, request.giaddr, DHCP4_SERVER_PORT, arrival, serverIp);
   if (messageType === MessageType.Nak) return to(BROADCAST_MAC, LIMITED_BROADCAST, DHCP4_CLIENT_PORT, arrival, serverIp);
-  if (request.ciaddr !== UNSPECIFIED) return to(arrival.srcMac, request.ciaddr, DHCP4_CLIENT_PORT, arrival, serverIp);
+  if (request.ciaddr !== UNSPECIFIED_IPV4) return to(arrival.srcMac, request.ciaddr, DHCP4_CLIENT_PORT, arrival, serverIp);
   // No address to unicast to (an INFORM without ciaddr) is treated like the broadcast bit.
-  if ((request.flags & BROADCAST_FLAG) !== 0 || yiaddr === UNSPECIFIED) {
+  if ((request.flags & BROADCAST_FLAG) !== 0 || yiaddr === UNSPECIFIED_IPV4) {
     return to(BROADCAST_MAC, LIMITED_BROADCAST, DHCP4_CLIENT_PORT, arrival, serverIp);
   }
   return to(readMac(request.chaddr, 0), yiaddr, DHCP4_CLIENT_PORT, arrival, serverIp);

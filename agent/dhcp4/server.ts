@@ -7,6 +7,7 @@ import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { decodeDhcp4, encodeDhcp4 } from '../../protocol/dhcp4/codec.js';
 import { messageTypeName } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
+import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import { decodeUdpFrame, encodeUdpFrame } from '../../protocol/net/udp-frame.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import type { PacketPort } from '../net/packet-port.js';
@@ -20,16 +21,14 @@ import type { Dhcp4EventSink } from './event-sink.js';
 import { handleDhcp4 } from './policy.js';
 import type { ServingConfig } from './serving-config.js';
 
-/** Requests only (BOOTP op 1 at UDP payload byte 0), untagged or 802.1Q-tagged: our own replies to relays also go to port 67. */
-export const DHCP4_REQUEST_FILTER = '(udp dst port 67 and udp[8] = 1) or (vlan and udp dst port 67 and udp[8] = 1)';
 /**
- * With the unicast sockets on: untagged frames only when sent to an L2 broadcast or multicast address (the I/G bit),
- * since the sockets take untagged unicast; tagged frames all, since no VLAN device hands them to the kernel's IP.
+ * Requests only (BOOTP op 1 at UDP payload byte 0; our own replies to relays also go to port 67). Untagged frames
+ * only when sent to an L2 broadcast or multicast address (the I/G bit), since the unicast sockets take untagged
+ * unicast; tagged frames all, since no VLAN device hands them to the kernel's IP.
  */
 export const DHCP4_BROADCAST_REQUEST_FILTER = '(ether[0] & 1 = 1 and udp dst port 67 and udp[8] = 1) or (vlan and udp dst port 67 and udp[8] = 1)';
 /** A datagram from a kernel socket has no L2 header: replies through the socket never need the peer's MAC. */
 const UNKNOWN_MAC = '00:00:00:00:00:00';
-const UNSPECIFIED = '0.0.0.0';
 
 export type Dhcp4ServerStatus = 'ready' | 'serving' | 'closed';
 
@@ -189,7 +188,7 @@ export class Dhcp4Server {
   private send(interfaceName: string, vid: number | undefined, request: Dhcp4Message, decision: Extract<Dhcp4Decision, { kind: 'reply' }>, socketIp: string | undefined): boolean {
     const { destination } = decision;
     const payload = encodeDhcp4(decision.reply, { maxLength: decision.maxLength });
-    const routable = destination.dstIp !== UNSPECIFIED && (destination.dstIp === request.giaddr || destination.dstIp === request.ciaddr);
+    const routable = destination.dstIp !== UNSPECIFIED_IPV4 && (destination.dstIp === request.giaddr || destination.dstIp === request.ciaddr);
     if (socketIp !== undefined && this.unicast !== undefined && routable) {
       // From the server identifier's own socket when it has one, so the source address matches option 54.
       if (this.unicast.send(destination.srcIp, payload, destination.dstIp, destination.dstPort)) return true;

@@ -4,7 +4,7 @@
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
-import { cidrContains, parseIpv4, readIpv4 } from '../../protocol/net/ipv4-address.js';
+import { cidrContains, parseIpv4, readIpv4, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 import type { Arrival } from './decision.js';
 import type { ServingConfig } from './serving-config.js';
@@ -60,7 +60,7 @@ function subnetOfInterface(subnets: readonly CompiledSubnet4[], arrival: Arrival
  * Throws DecodeError when option 82 or 118 is malformed.
  */
 export function selectSubnet(request: Dhcp4Message, arrival: Arrival, config: ServingConfig): CompiledSubnet4 | undefined {
-  if (request.giaddr !== '0.0.0.0') {
+  if (request.giaddr !== UNSPECIFIED_IPV4) {
     // The relay's own address (giaddr) may sit on another link than the client's; 82/5 and 118 say which.
     const link = linkSelection(request.options.get(82)) ?? getOption(request.options, 'subnet-selection') ?? request.giaddr;
     return subnetContaining(config.subnets, link);

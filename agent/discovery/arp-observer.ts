@@ -4,6 +4,7 @@
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { ArpOp, decodeArp } from '../../protocol/net/arp.js';
 import { decodeEthernet, ETHERTYPE_ARP } from '../../protocol/net/ethernet.js';
+import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { BindingTable } from './binding-table.js';
 import type { ConflictDetector } from './conflict-detector.js';
 import type { DiscoveryEventSink, NeighbourEvent, Where } from './events.js';
@@ -11,7 +12,6 @@ import type { DiscoveryEventSink, NeighbourEvent, Where } from './events.js';
 /** BPF for the capture: ARP, untagged or 802.1Q-tagged. */
 export const ARP_FILTER = 'arp or (vlan and arp)';
 
-const UNSPECIFIED_IP = '0.0.0.0';
 const NO_MACS = new Set(['00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff']);
 
 export interface ArpReply extends Where {
@@ -69,14 +69,14 @@ export class ArpObserver {
       this.counters.decodeErrors++;
       return true;
     }
-    if (arp.senderIp === UNSPECIFIED_IP) {
+    if (arp.senderIp === UNSPECIFIED_IPV4) {
       this.counters.probes++;
     } else {
       this.bind(where, arp.senderIp, arp.senderMac, now);
     }
     if (arp.op === ArpOp.Reply) {
-      if (arp.targetIp !== UNSPECIFIED_IP && arp.targetIp !== arp.senderIp) this.bind(where, arp.targetIp, arp.targetMac, now);
-      if (arp.senderIp !== UNSPECIFIED_IP && this.replyListeners.size > 0) {
+      if (arp.targetIp !== UNSPECIFIED_IPV4 && arp.targetIp !== arp.senderIp) this.bind(where, arp.targetIp, arp.targetMac, now);
+      if (arp.senderIp !== UNSPECIFIED_IPV4 && this.replyListeners.size > 0) {
         const reply: ArpReply = { ...where, ip: arp.senderIp, mac: arp.senderMac, targetIp: arp.targetIp, targetMac: arp.targetMac };
         for (const listener of this.replyListeners) listener(reply);
       }

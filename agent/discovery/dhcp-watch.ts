@@ -3,7 +3,7 @@
 
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { decodeDhcp4 } from '../../protocol/dhcp4/codec.js';
-import { readIpv4 } from '../../protocol/net/ipv4-address.js';
+import { readIpv4, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import { readMac } from '../../protocol/net/mac.js';
 import { decodeUdpFrame } from '../../protocol/net/udp-frame.js';
 
@@ -31,7 +31,7 @@ export function classifyDhcpFrame(frame: Uint8Array): DhcpSighting | undefined {
   if (udp.dstPort === 67) {
     const msg = decodeDhcp4(udp.payload);
     if (msg.op !== 1 || msg.options.get(53)?.[0] !== DHCP_DECLINE || msg.hlen !== 6) return undefined;
-    const ip = ipOption(msg.options.get(50)) ?? (msg.ciaddr !== '0.0.0.0' ? msg.ciaddr : undefined);
+    const ip = ipOption(msg.options.get(50)) ?? (msg.ciaddr !== UNSPECIFIED_IPV4 ? msg.ciaddr : undefined);
     if (ip === undefined) throw new DecodeError('dhcp4 decline', 'no requested address (option 50) or ciaddr', 0);
     return { kind: 'decline', ...vid, mac: readMac(msg.chaddr, 0), ip };
   }

@@ -1,6 +1,7 @@
 // Discovery events as region events (PROTOCOL.md §5.2: neighbour, mdns, foreign-dhcp, ip-conflict), for the
 // region outbox: the idempotency key names the event's meaning so a replay after a reconnect is deduplicated.
 
+import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { RackEventOf } from '../../protocol/region/events.js';
 import type { DiscoveryEvent } from './events.js';
 
@@ -24,7 +25,7 @@ export function toRegionEvent(event: DiscoveryEvent, rack: string): Regional | u
         ...base, ...whereOf(event), type: 'foreign-dhcp', key: `foreign-dhcp:${tag}:${event.serverIp}:${event.time}`,
         ...(event.family === 6 ? { family: 6 as const } : {}), server_ip: event.serverIp,
         ...(event.serverMac === undefined ? {} : { server_mac: event.serverMac }),
-        ...(event.offeredIp && event.offeredIp !== '0.0.0.0' ? { offered_ip: event.offeredIp } : {}),
+        ...(event.offeredIp && event.offeredIp !== UNSPECIFIED_IPV4 ? { offered_ip: event.offeredIp } : {}),
       };
     case 'ip-conflict':
       if (event.macs.length < 2) return undefined;

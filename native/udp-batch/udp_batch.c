@@ -149,9 +149,14 @@ static void finalize(napi_env env, void *data, void *hint) {
   free(data);
 }
 
-static Sock *unwrap(napi_env env, napi_value object) {
+/** The Sock wrapped in the call's first argument (NULL when it is not one); `second` gets the next argument. */
+static Sock *self_arg(napi_env env, napi_callback_info info, napi_value *second) {
+  size_t argc = 2;
+  napi_value argv[2] = {NULL, NULL};
   Sock *s = NULL;
-  if (napi_unwrap(env, object, (void **)&s) != napi_ok) return NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) return NULL;
+  if (second != NULL) *second = argv[1];
+  if (napi_unwrap(env, argv[0], (void **)&s) != napi_ok) return NULL;
   return s;
 }
 
@@ -247,21 +252,16 @@ static napi_value open_socket(napi_env env, napi_callback_info info) {
 
 /** send(self, count): sends tx slots 0..count-1 now (replies written outside a batch callback). */
 static napi_value send_now(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  Sock *s = unwrap(env, argv[0]);
+  napi_value count_arg;
+  Sock *s = self_arg(env, info, &count_arg);
   uint32_t count;
-  CHECK(napi_get_value_uint32(env, argv[1], &count));
+  CHECK(napi_get_value_uint32(env, count_arg, &count));
   if (s != NULL && !s->closed) send_slots(s, count);
   return NULL;
 }
 
 static napi_value close_socket(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  Sock *s = unwrap(env, argv[0]);
+  Sock *s = self_arg(env, info, NULL);
   if (s == NULL || s->closed) return NULL;
   s->closed = 1;
   uv_poll_stop(&s->poll);
@@ -276,10 +276,8 @@ static napi_value set_number(napi_env env, napi_value object, const char *name, 
 }
 
 static napi_value stats(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1], out;
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  Sock *s = unwrap(env, argv[0]);
+  napi_value out;
+  Sock *s = self_arg(env, info, NULL);
   CHECK(napi_create_object(env, &out));
   if (s == NULL) return out;
   set_number(env, out, "received", s->received);

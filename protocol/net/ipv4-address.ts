@@ -48,7 +48,8 @@ export function numberToIpv4(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 0xff}.${(value >>> 8) & 0xff}.${value & 0xff}`;
 }
 
-const UNSPECIFIED_TEXT = '0.0.0.0';
+/** 0.0.0.0: "no address" in every DHCP address field and ARP probe (RFC 2131 §2, RFC 5227 §2.1.1). */
+export const UNSPECIFIED_IPV4 = '0.0.0.0';
 /** Texts of addresses read recently: a DHCP server reads the same few relay addresses on every packet. */
 const recentTexts = new Map<number, string>();
 
@@ -58,7 +59,7 @@ const recentTexts = new Map<number, string>();
  */
 export function readIpv4(buf: Uint8Array, offset: number): string {
   const value = (((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0;
-  if (value === 0) return UNSPECIFIED_TEXT;
+  if (value === 0) return UNSPECIFIED_IPV4;
   let text = recentTexts.get(value);
   if (text === undefined) {
     if (recentTexts.size >= 4096) recentTexts.clear();
