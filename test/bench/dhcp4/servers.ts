@@ -83,14 +83,19 @@ function watch(kind: ServerKind, child: ChildProcess): RunningServer {
   return { kind, child, output, stop };
 }
 
-function spawnKea(bench: BenchLab, work: WorkloadFiles): ChildProcess {
-  // Its own pid and lock directories: a Kea left by another test must not make this one refuse to start.
-  const run = join(bench.dir, 'kea-run');
+/** kea-dhcp4's arguments and environment for `configPath`, with its own pid and lock directories under `dir`. */
+export function keaLaunch(dir: string, configPath: string): { args: string[]; env: NodeJS.ProcessEnv } {
+  // A Kea left by another test must not make this one refuse to start.
+  const run = join(dir, 'kea-run');
   mkdirSync(run, { recursive: true });
   mkdirSync('/run/kea', { recursive: true });
   mkdirSync('/var/lib/kea', { recursive: true });
-  const env = { ...process.env, KEA_PIDFILE_DIR: run, KEA_LOCKFILE_DIR: run };
-  return bench.lab.spawn(bench.srv, ...onServerCpu('kea-dhcp4', ['-c', work.keaJson]), { env });
+  return { args: ['-c', configPath], env: { ...process.env, KEA_PIDFILE_DIR: run, KEA_LOCKFILE_DIR: run } };
+}
+
+function spawnKea(bench: BenchLab, work: WorkloadFiles): ChildProcess {
+  const { args, env } = keaLaunch(bench.dir, work.keaJson);
+  return bench.lab.spawn(bench.srv, ...onServerCpu('kea-dhcp4', args), { env });
 }
 
 function spawnRackd(bench: BenchLab, work: WorkloadFiles, opts: StartOptions): ChildProcess {

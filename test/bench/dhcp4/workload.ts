@@ -51,14 +51,25 @@ function rackdIpam(count: number): string {
  * (the default list tries four identifier types per packet), out-of-pool so the lease checks are skipped,
  * leases in memory only, logging at WARN like rackd's.
  */
-function keaConfig(count: number, iface: string, threads: number): string {
-  const reservations = Array.from({ length: count }, (_, i) => ({ 'hw-address': macOf(i), 'ip-address': ipOf(i) }));
+export interface KeaConfigOptions {
+  /** Packet-processing threads; 0 is Kea's single-threaded default. @default 0 */
+  threads?: number;
+  /** A unix control socket for `config-set` (the reconfiguration bench). @default none */
+  controlSocket?: string;
+}
+
+/** `indices`: the workload reservations (macOf/ipOf) to give Kea. */
+export function keaConfig(indices: readonly number[], iface: string, options: KeaConfigOptions = {}): string {
+  const reservations = indices.map((i) => ({ 'hw-address': macOf(i), 'ip-address': ipOf(i) }));
+  const threads = options.threads ?? 0;
   const multiThreading = threads > 0
     ? { 'enable-multi-threading': true, 'thread-pool-size': threads, 'packet-queue-size': 64 }
     : { 'enable-multi-threading': false };
+  const control = options.controlSocket === undefined ? {} : { 'control-socket': { 'socket-type': 'unix', 'socket-name': options.controlSocket } };
   return JSON.stringify({
     Dhcp4: {
       'interfaces-config': { interfaces: [iface], 'dhcp-socket-type': 'udp' },
+      ...control,
       'lease-database': { type: 'memfile', persist: false, 'lfc-interval': 0 },
       'valid-lifetime': 3600,
       'host-reservation-identifiers': ['hw-address'],
@@ -92,6 +103,6 @@ export function writeWorkload(dir: string, count: number, iface: string, keaThre
   };
   writeFileSync(files.macList, lines(count, macOf));
   writeFileSync(files.ipamFile, rackdIpam(count));
-  writeFileSync(files.keaJson, keaConfig(count, iface, keaThreads));
+  writeFileSync(files.keaJson, keaConfig(Array.from({ length: count }, (_, i) => i), iface, { threads: keaThreads }));
   return files;
 }

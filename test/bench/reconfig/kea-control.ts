@@ -2,44 +2,24 @@
 // allocation) and a unix control socket, reconfigured by `config-set` with the whole configuration, as Kea requires.
 
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { Lab } from '../../integration/lab/lab.js';
-import { RELAY_IP, SUBNET, ipOf, macOf } from '../dhcp4/workload.js';
+import { keaLaunch } from '../dhcp4/servers.js';
+import { keaConfig } from '../dhcp4/workload.js';
 
-/**
- * The bench workload's Kea configuration (see test/bench/dhcp4/workload.ts for why each setting) plus a control
- * socket. `extra` lists the reservation indices beyond the first `count` that this configuration adds.
- */
+/** The bench workload's Kea configuration with a control socket: reservations 0..count-1, then `extra`. */
 export function keaDhcp4Config(count: number, extra: readonly number[], iface: string, socketPath: string): string {
-  const reservations = [...Array.from({ length: count }, (_, i) => i), ...extra].map((i) => ({ 'hw-address': macOf(i), 'ip-address': ipOf(i) }));
-  return JSON.stringify({
-    Dhcp4: {
-      'interfaces-config': { interfaces: [iface], 'dhcp-socket-type': 'udp' },
-      'control-socket': { 'socket-type': 'unix', 'socket-name': socketPath },
-      'lease-database': { type: 'memfile', persist: false, 'lfc-interval': 0 },
-      'valid-lifetime': 3600,
-      'host-reservation-identifiers': ['hw-address'],
-      'reservations-global': false,
-      'reservations-in-subnet': true,
-      'reservations-out-of-pool': true,
-      'multi-threading': { 'enable-multi-threading': false },
-      subnet4: [{ id: 1, subnet: SUBNET, 'option-data': [{ name: 'routers', data: RELAY_IP }], reservations }],
-      loggers: [{ name: 'kea-dhcp4', output_options: [{ output: 'stdout' }], severity: 'WARN' }],
-    },
-  });
+  return keaConfig([...Array.from({ length: count }, (_, i) => i), ...extra], iface, { controlSocket: socketPath });
 }
 
-/** Starts kea-dhcp4 in `ns` with its own pid and lock directories (a Kea left by another test must not block it). */
+/** Starts kea-dhcp4 in `ns` on `configJson`, written under `dir`. */
 export function spawnKea(lab: Lab, ns: string, dir: string, configJson: string): ChildProcess {
-  const run = join(dir, 'kea-run');
-  mkdirSync(run, { recursive: true });
-  mkdirSync('/run/kea', { recursive: true });
-  mkdirSync('/var/lib/kea', { recursive: true });
   const configPath = join(dir, 'kea-reconfig.json');
   writeFileSync(configPath, configJson);
-  return lab.spawn(ns, 'kea-dhcp4', ['-c', configPath], { env: { ...process.env, KEA_PIDFILE_DIR: run, KEA_LOCKFILE_DIR: run } });
+  const { args, env } = keaLaunch(dir, configPath);
+  return lab.spawn(ns, 'kea-dhcp4', args, { env });
 }
 
 export interface KeaAnswer {
