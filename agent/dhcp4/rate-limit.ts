@@ -13,14 +13,18 @@ export interface Dhcp4RateLimitOptions {
   perMac: BucketLimit;
   /** Every request from clients without a reservation, together. @default { rate: 1000, burst: 2000 } */
   global: BucketLimit;
-  /** MACs tracked at once; beyond this the oldest are forgotten (a random-MAC flood must not grow memory). @default 16384 */
+  /**
+   * MACs tracked at once; beyond this the oldest are forgotten (a random-MAC flood must not grow memory). Each
+   * generation holds half: a rack booting more clients than that at once would recreate buckets on every request.
+   * @default 65536 (about 6 MB)
+   */
   maxTracked?: number;
 }
 
 export const DEFAULT_RATE_LIMIT: Readonly<Dhcp4RateLimitOptions> = Object.freeze({
   perMac: { rate: 2, burst: 10 },
   global: { rate: 1000, burst: 2000 },
-  maxTracked: 16_384,
+  maxTracked: 65_536,
 });
 
 export type RateLimitVerdict = 'ok' | 'rate-limit-mac' | 'rate-limit-global';
@@ -66,7 +70,7 @@ export class Dhcp4RateLimiter {
     nowMs: number,
   ) {
     this.global = new TokenBucket(options.global, nowMs);
-    this.generationSize = Math.max(1, Math.floor((options.maxTracked ?? DEFAULT_RATE_LIMIT.maxTracked ?? 16_384) / 2));
+    this.generationSize = Math.max(1, Math.floor((options.maxTracked ?? DEFAULT_RATE_LIMIT.maxTracked ?? 65_536) / 2));
   }
 
   /** MACs with a bucket: at most maxTracked. */

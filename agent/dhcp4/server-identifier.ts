@@ -1,7 +1,7 @@
 // The server identifier (RFC 2132 §9.7 option 54; RFC 2131 §4.3.1): the address clients will unicast
 // renewals to, so it must be one of ours and reachable from the client's subnet.
 
-import { cidrContains, ipv4ToNumber } from '../../protocol/net/ipv4-address.js';
+import { cidrContains, ipv4Number } from '../../protocol/net/ipv4-address.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 import type { Arrival } from './decision.js';
 
@@ -19,7 +19,7 @@ export function serverIdentifier(subnet: CompiledSubnet4, arrival: Arrival, rela
   let first: string | undefined;
   for (const a of arrival.iface.addresses) {
     if (a.family !== 4) continue;
-    if (cidrContains(subnet.cidr, ipv4ToNumber(a.address))) return a.address;
+    if (cidrContains(subnet.cidr, ipv4Number(a.address) >>> 0)) return a.address;
     first ??= a.address;
   }
   if (relayed && isOwnAddress(arrival, arrival.dstIp)) return arrival.dstIp;

@@ -4,7 +4,7 @@
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
-import { cidrContains, parseIpv4, readIpv4, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
+import { cidrContains, ipv4Number, readIpv4, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
 import type { Arrival } from './decision.js';
 import type { ServingConfig } from './serving-config.js';
@@ -35,7 +35,7 @@ export function linkSelection(relayInfo: Buffer | undefined): string | undefined
 }
 
 export function subnetContaining(subnets: readonly CompiledSubnet4[], address: string): CompiledSubnet4 | undefined {
-  const value = parseIpv4(address);
+  const value = ipv4Number(address);
   if (value < 0) return undefined;
   for (const subnet of subnets) if (cidrContains(subnet.cidr, value)) return subnet;
   return undefined;

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberToIpv4, parseIpv4 } from '../../protocol/net/ipv4-address.js';
+import { ipv4Text, parseIpv4 } from '../../protocol/net/ipv4-address.js';
 
 interface Addon {
   open(self: object, address: string, port: number, receiveBufferBytes: number, onBatch: (count: number) => number): void;
@@ -65,6 +65,9 @@ export class UdpBatchSocket {
   private readonly txMeta: Uint32Array;
   private pending = 0;
   private inBatch = false;
+  // Replies go to the same few relays over and over: their address is parsed once, not once per reply.
+  private lastDst = '';
+  private lastDstNumber = -1;
   private closed = false;
 
   /** Binds at once; throws an Error with `code` (EADDRINUSE, EADDRNOTAVAIL, EACCES) when it cannot. */
@@ -86,7 +89,11 @@ export class UdpBatchSocket {
   /** Queued until the batch being handled ends, or sent at once outside one. False when it cannot be sent at all. */
   send(payload: Buffer, dstIp: string, dstPort: number): boolean {
     const { SLOT, META, BATCH } = this.addon;
-    const ip = parseIpv4(dstIp);
+    if (dstIp !== this.lastDst) {
+      this.lastDst = dstIp;
+      this.lastDstNumber = parseIpv4(dstIp);
+    }
+    const ip = this.lastDstNumber;
     if (this.closed || ip < 0 || payload.length > SLOT) return false;
     if (this.pending === BATCH) this.flush();
     const slot = this.pending++;
@@ -127,7 +134,7 @@ export class UdpBatchSocket {
         }
         // A view into the receive area: the handler copies what it keeps (the DHCP decoder does), as with pcap.
         const payload = this.rx.subarray(i * SLOT, i * SLOT + (this.rxMeta[meta] as number));
-        this.onDatagram(payload, numberToIpv4(this.rxMeta[meta + 1] as number), this.rxMeta[meta + 2] as number);
+        this.onDatagram(payload, ipv4Text(this.rxMeta[meta + 1] as number), this.rxMeta[meta + 2] as number);
       }
     } finally {
       this.inBatch = false;

@@ -9,6 +9,18 @@ for (let i = 0; i < 16; i++) HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
  * strings of its own. Anything but lower-case colon form gives undefined.
  */
 export function macKey(mac: string): number | undefined {
+  // A request's MAC is looked up twice (admission, then the policy): the second time it is this same string.
+  if (mac === lastMac) return lastMacKey;
+  const key = parseMacKey(mac);
+  lastMac = mac;
+  lastMacKey = key;
+  return key;
+}
+
+let lastMac = '';
+let lastMacKey: number | undefined;
+
+function parseMacKey(mac: string): number | undefined {
   if (mac.length !== 17) return undefined;
   let key = 0;
   for (let i = 0; i < 17; i += 3) {

@@ -58,7 +58,11 @@ const recentTexts = new Map<number, string>();
  * shared flat string instead of a fresh concatenation that every later comparison or parse must flatten.
  */
 export function readIpv4(buf: Uint8Array, offset: number): string {
-  const value = (((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0;
+  return ipv4Text((((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0);
+}
+
+/** numberToIpv4 for addresses read off the wire: the same shared strings as readIpv4. */
+export function ipv4Text(value: number): string {
   if (value === 0) return UNSPECIFIED_IPV4;
   let text = recentTexts.get(value);
   if (text === undefined) {
@@ -69,9 +73,24 @@ export function readIpv4(buf: Uint8Array, offset: number): string {
   return text;
 }
 
+/** Numbers of addresses parsed recently: interface, relay and server addresses come back on every request. */
+const recentNumbers = new Map<string, number>();
+
+/** parseIpv4, remembered for texts that repeat (the map's hash of a string that is seen again is cached in it). */
+export function ipv4Number(text: string): number {
+  let value = recentNumbers.get(text);
+  if (value === undefined) {
+    if (recentNumbers.size >= 4096) recentNumbers.clear();
+    value = parseIpv4(text);
+    recentNumbers.set(text, value);
+  }
+  return value;
+}
+
 /** RangeError when `text` is not a dotted quad: an encoder given a bad address has a bug upstream. */
 export function writeIpv4(buf: Uint8Array, offset: number, text: string): void {
-  const value = parseIpv4(text);
+  // Half the address fields of a reply are the shared 0.0.0.0 constant (readIpv4, the reply builders).
+  const value = text === UNSPECIFIED_IPV4 ? 0 : parseIpv4(text);
   if (value < 0) throw new RangeError(`"${text}" is not an IPv4 address`);
   buf[offset] = value >>> 24;
   buf[offset + 1] = (value >>> 16) & 0xff;

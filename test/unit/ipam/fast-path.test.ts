@@ -63,6 +63,11 @@ describe('compact keys and the pair table', () => {
     expect(macKey('52:54:00:12:34:5')).toBeUndefined();
   });
 
+  test('macKey answers a repeated MAC from its one-entry memo, and the next one afresh', () => {
+    const sequence = ['52:54:00:ab:cd:ef', '52:54:00:ab:cd:ef', 'not-a-mac', 'not-a-mac', '00:00:00:00:00:02', ['52:54:00:ab:cd:e', 'f'].join('')];
+    expect(sequence.map((mac) => macKey(mac))).toEqual([0x525400abcdef, 0x525400abcdef, undefined, undefined, 2, 0x525400abcdef]);
+  });
+
   test('the pair table finds what it holds and tells hashed duplicates apart', () => {
     const table = new PairHashTable(1000);
     for (let i = 0; i < 1000; i++) table.insert(i % 7, i * 2654435761, i);

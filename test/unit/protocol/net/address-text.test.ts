@@ -2,7 +2,7 @@
 // DHCP hot path: they must accept and produce exactly what the old forms did.
 
 import { describe, expect, it } from 'vitest';
-import { ipv4ToNumber, isIpv4, parseIpv4, writeIpv4 } from '../../../../protocol/net/ipv4-address.js';
+import { ipv4Number, ipv4Text, ipv4ToNumber, isIpv4, parseIpv4, UNSPECIFIED_IPV4, writeIpv4 } from '../../../../protocol/net/ipv4-address.js';
 import { bytesToColonHex, readMac } from '../../../../protocol/net/mac.js';
 import { fuzzSeed, prng } from '../../../helpers/prng.js';
 
@@ -17,12 +17,26 @@ describe('parseIpv4', () => {
   ])('%s → %i', (text, value) => {
     expect(parseIpv4(text)).toBe(value);
     expect(ipv4ToNumber(text)).toBe(value);
+    // Remembered: the second answer comes from the memo and must be the same.
+    expect([ipv4Number(text), ipv4Number(text)]).toEqual([value, value]);
+    expect(ipv4Text(value)).toBe(text);
+  });
+
+  it('writes the shared 0.0.0.0 and an equal text built at run time alike', () => {
+    const shared = new Uint8Array([9, 9, 9, 9]);
+    const built = new Uint8Array([9, 9, 9, 9]);
+    writeIpv4(shared, 0, UNSPECIFIED_IPV4);
+    writeIpv4(built, 0, ['0', '0', '0', '0'].join('.'));
+    expect([...shared]).toEqual([0, 0, 0, 0]);
+    expect([...built]).toEqual([0, 0, 0, 0]);
   });
 
   it.each(['', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.256', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4 ', '１.2.3.4', '1.2.3.-4', '1.2.3.4/24', '00.0.0.0'])(
     'refuses %j',
     (text) => {
       expect(parseIpv4(text)).toBe(-1);
+      expect(ipv4Number(text)).toBe(-1);
+      expect(ipv4Number(text)).toBe(-1);
       expect(isIpv4(text)).toBe(false);
       expect(() => writeIpv4(new Uint8Array(4), 0, text)).toThrow(RangeError);
     },
