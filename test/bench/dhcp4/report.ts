@@ -92,12 +92,14 @@ export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): strin
   return lines.join('\n');
 }
 
+/** Per reservation count at one rate: the completed rate, and the server CPU per exchange that lookups are part of. */
 export function scaleTable(rows: { reservations: number; step: StepSummary }[]): string {
-  const widths = [12, 7, 9, 7, 24];
-  const base = rows[0]?.step.achieved ?? NaN;
-  const out = [pad(['reservations', 'target', 'rackd/s', 'drops', 'OFFER  ACK avg/max', 'vs first'], [...widths, 9])];
+  const widths = [12, 7, 9, 7, 24, 8, 24];
+  const base = rows[0]?.step;
+  const out = [pad(['reservations', 'target', 'rackd/s', 'drops', 'OFFER  ACK avg/max', 'cpu µs', 'vs first'], widths)];
   for (const { reservations, step } of rows) {
-    out.push(pad([String(reservations), String(step.rate), num(step.achieved), pct(step.dropPct), delays(step), ratio(step.achieved, base)], [...widths, 9]));
+    const vsFirst = base === undefined ? '-' : `${ratio(step.achieved, base.achieved)} rate, ${ratio(step.cpuUsPerExchange, base.cpuUsPerExchange)} cpu`;
+    out.push(pad([String(reservations), String(step.rate), num(step.achieved), pct(step.dropPct), delays(step), num(step.cpuUsPerExchange), vsFirst], widths));
   }
   return out.join('\n');
 }
