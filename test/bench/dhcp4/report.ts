@@ -6,7 +6,7 @@ import type { PerfdhcpResult } from './perfdhcp.js';
 /** The highest step with fewer drops than this counts as sustained. */
 export const SUSTAINED_DROP_PCT = 0.1;
 
-/** Below this share of its target rate, perfdhcp itself did not send what it was asked to (out of CPU). */
+/** Below this share of its target rate, perfdhcp itself did not send what it was asked to (here: out of CPU). */
 const CLIENT_LIMITED = 0.99;
 
 export interface StepSummary {
