@@ -63,14 +63,7 @@ export function readIpv4(buf: Uint8Array, offset: number): string {
 
 /** numberToIpv4 for addresses read off the wire: the same shared strings as readIpv4. */
 export function ipv4Text(value: number): string {
-  if (value === 0) return UNSPECIFIED_IPV4;
-  let text = recentTexts.get(value);
-  if (text === undefined) {
-    if (recentTexts.size >= 4096) recentTexts.clear();
-    text = numberToIpv4(value);
-    recentTexts.set(value, text);
-  }
-  return text;
+  return value === 0 ? UNSPECIFIED_IPV4 : remembered(recentTexts, value, numberToIpv4);
 }
 
 /** Numbers of addresses parsed recently: interface, relay and server addresses come back on every request. */
@@ -78,11 +71,16 @@ const recentNumbers = new Map<string, number>();
 
 /** parseIpv4, remembered for texts that repeat (the map's hash of a string that is seen again is cached in it). */
 export function ipv4Number(text: string): number {
-  let value = recentNumbers.get(text);
+  return remembered(recentNumbers, text, parseIpv4);
+}
+
+/** `compute(key)` through `memo`, which is emptied whenever it reaches 4096 entries: however many addresses come and go. */
+function remembered<K, V>(memo: Map<K, V>, key: K, compute: (key: K) => V): V {
+  let value = memo.get(key);
   if (value === undefined) {
-    if (recentNumbers.size >= 4096) recentNumbers.clear();
-    value = parseIpv4(text);
-    recentNumbers.set(text, value);
+    if (memo.size >= 4096) memo.clear();
+    value = compute(key);
+    memo.set(key, value);
   }
   return value;
 }
