@@ -116,19 +116,32 @@ export class LiveReservations implements ReservationLookup {
 
   /** Every current reservation as columns, the base's rows copied without materialising them. O(n). */
   columns(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs): ReservationColumns {
+    return runToEnd(this.columnsInSlices(keep, subnetCidrs, Infinity));
+  }
+
+  /**
+   * columns() built `sliceRows` base rows at a time, yielding between slices, of the store as it is at this call:
+   * the overlay is copied now (the base is immutable), so changes made between slices do not reach the result.
+   */
+  columnsInSlices(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs, sliceRows = 65_536): Generator<void, ReservationColumns> {
     const base = this.base.columns;
-    if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return base;
-    const builder = new ColumnsBuilder(subnetCidrs, this.count);
-    for (let row = 0; row < base.count; row++) {
-      if (this.current(row) && keep(base.subnetOf(row))) builder.copyRow(base, row);
-    }
-    for (const slot of this.macs.values()) if (slot !== null && keep(slot.subnet)) builder.add(slot);
-    return builder.finish();
+    if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return already(base);
+    const masked = new Set(this.maskedRows);
+    const index = this.base;
+    const allIndexed = this.allIndexed;
+    const keepRow = masked.size === 0 && allIndexed ? undefined : (row: number) => !masked.has(row) && (allIndexed || index.indexed(row));
+    const puts = [...this.macs.values()].filter((slot): slot is PlacedReservation => slot !== null && keep(slot.subnet));
+    return buildColumns(new ColumnsBuilder(subnetCidrs, this.count), { base, keep, keepRow, puts, sliceRows });
   }
 
   /** The index over `columns()` when it is the base itself (no overlay), so a writer need not rebuild it. */
   keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
     return columns === this.base.columns ? this.base.keys : undefined;
+  }
+
+  /** The base's index: it fits what columnsInSlices() returns only when that is the base itself. */
+  get baseKeys(): ColumnsIndex | undefined {
+    return this.base.keys;
   }
 
   /** A new store with everything in its base: O(n), so run it when the overlay is large, not per delta. */
@@ -138,6 +151,41 @@ export class LiveReservations implements ReservationLookup {
 
   private current(row: number): boolean {
     return !this.maskedRows.has(row) && (this.allIndexed || this.base.indexed(row));
+  }
+}
+
+interface ColumnsPlan {
+  base: ReservationColumns;
+  keep: (subnet: string) => boolean;
+  /** undefined: every row of a kept subnet (the base's arrays may then be copied whole). */
+  keepRow: ((row: number) => boolean) | undefined;
+  puts: readonly PlacedReservation[];
+  sliceRows: number;
+}
+
+function* buildColumns(builder: ColumnsBuilder, plan: ColumnsPlan): Generator<void, ReservationColumns> {
+  const { base, keep, keepRow, sliceRows } = plan;
+  if (keepRow === undefined) builder.copyRows(base, keep);
+  else {
+    for (let start = 0; start < base.count; start += sliceRows) {
+      builder.copyRows(base, keep, keepRow, start, Math.min(base.count, start + sliceRows));
+      yield;
+    }
+  }
+  for (const slot of plan.puts) builder.add(slot);
+  return builder.finish();
+}
+
+/** A build that is done at once: the store is its base, with nothing to copy. */
+// eslint-disable-next-line require-yield -- nothing to wait for, but callers take any build as a generator.
+function* already<T>(value: T): Generator<void, T> {
+  return value;
+}
+
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
   }
 }
 

@@ -25,24 +25,36 @@ function layout(count: number, textBytes: number, subnetBytes: number, optionByt
 
 /** `keys` is the index over `columns` (built when it was validated): saved so a restart does not rebuild it. */
 export function encodeColumns(columns: ReservationColumns, keys: ColumnsIndex): Buffer {
+  return Buffer.concat(columnsSections(columns, keys));
+}
+
+/**
+ * The file encodeColumns makes, as views of the arrays and the zero padding between them, in file order: a writer
+ * can hash and write them one at a time instead of first copying tens of megabytes into one buffer.
+ */
+export function columnsSections(columns: ReservationColumns, keys: ColumnsIndex): Uint8Array[] {
   const a = columns.arrays;
   const n = columns.count;
   const subnets = Buffer.from(JSON.stringify(columns.subnets));
   const options = Buffer.from(JSON.stringify([...columns.options]));
   const { ips, macs, clientIds } = keys.tables;
   const at = layout(n, a.text.length, subnets.length, options.length);
-  const out = Buffer.alloc(at.tables + (ips.length + macs.length + clientIds.length) * 4);
-  const header = new Uint32Array(out.buffer, out.byteOffset, HEADER_BYTES / 4);
-  header.set([MAGIC, n, a.text.length, subnets.length, options.length, ips.length, macs.length, clientIds.length, 0, 0]);
-  [a.ip, a.macLo, a.hostStart, a.idStart, a.idLength].forEach((column, i) => out.set(bytesOf(column), at.u32 + i * n * 4));
-  [a.macHi, a.subnet, a.hostLength].forEach((column, i) => out.set(bytesOf(column), at.u16 + i * n * 2));
-  out.set(a.text, at.text);
-  out.set(subnets, at.subnets);
-  out.set(options, at.options);
-  out.set(bytesOf(ips), at.tables);
-  out.set(bytesOf(macs), at.tables + ips.length * 4);
-  out.set(bytesOf(clientIds), at.tables + (ips.length + macs.length) * 4);
-  return out;
+  const header = new Uint32Array([MAGIC, n, a.text.length, subnets.length, options.length, ips.length, macs.length, clientIds.length, 0, 0]);
+  const placed: [number, Uint8Array][] = [
+    [0, bytesOf(header)],
+    ...[a.ip, a.macLo, a.hostStart, a.idStart, a.idLength].map((column, i): [number, Uint8Array] => [at.u32 + i * n * 4, bytesOf(column)]),
+    ...[a.macHi, a.subnet, a.hostLength].map((column, i): [number, Uint8Array] => [at.u16 + i * n * 2, bytesOf(column)]),
+    [at.text, a.text], [at.subnets, subnets], [at.options, options],
+    [at.tables, bytesOf(ips)], [at.tables + ips.length * 4, bytesOf(macs)], [at.tables + (ips.length + macs.length) * 4, bytesOf(clientIds)],
+  ];
+  const sections: Uint8Array[] = [];
+  let offset = 0;
+  for (const [start, bytes] of placed) {
+    if (start > offset) sections.push(new Uint8Array(start - offset));
+    sections.push(bytes);
+    offset = start + bytes.length;
+  }
+  return sections;
 }
 
 /**

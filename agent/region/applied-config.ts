@@ -6,7 +6,7 @@ import type { Ipam } from '../../protocol/ipam/types.js';
 import type { ConfigChange, ConfigEntry } from '../../protocol/region/config-entries.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
 import { AppliedStateStore } from './applied-state.js';
-import type { AppliedBase, AppliedPosition, DeltaRecord } from './applied-state.js';
+import type { AppliedPosition, BaseToWrite, DeltaRecord } from './applied-state.js';
 import { ConfigModel } from './config-model.js';
 import type { ChangeOutcome } from './config-model.js';
 
@@ -61,11 +61,11 @@ export class AppliedConfig {
     );
   }
 
-  /** What a base write saves: the columns, and their index when the model has it (so it is not rebuilt). */
-  private persisted(): AppliedBase | undefined {
+  /** What a base write saves, as of now: the columns (built between packets), and the base's index in case they are the base. */
+  private persisted(): BaseToWrite | undefined {
     if (this.positionValue.revision === 0) return undefined;
-    const reservations = this.modelValue.reservationColumns();
-    return { ...this.positionValue, subnets: [...this.modelValue.subnets], reservations, keys: this.modelValue.keysFor(reservations) };
+    const { columns, baseKeys } = this.modelValue.reservationColumnsInSlices();
+    return { ...this.positionValue, subnets: [...this.modelValue.subnets], reservations: columns, keys: baseKeys };
   }
 
   get serving(): ServingConfig {

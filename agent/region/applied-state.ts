@@ -1,8 +1,7 @@
 // The rack's durable copy of the region config (PROTOCOL.md §4.4: a rack keeps (epoch, revision) with its config):
 // a base (applied.json + its checksummed applied-*.bin columns) plus an append-only delta log, one line a delta.
 
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSubnet4, parseIpam } from '../../protocol/ipam/parse.js';
 import type { IpamProblem } from '../../protocol/ipam/parse.js';
@@ -11,7 +10,8 @@ import { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import type { ConfigChange } from '../../protocol/region/config-entries.js';
 import type { Subnet4Config, Subnet6Config } from '../../protocol/ipam/types.js';
 import { sha256Hex } from '../../protocol/region/snapshot.js';
-import { decodeColumns, encodeColumns } from './applied-binary.js';
+import { columnsSections, decodeColumns } from './applied-binary.js';
+import { betweenPackets, writeAtomically, writeColumnsFile } from './state-files.js';
 
 /** Where the rack is in the region's history: what it serves is exactly the result of these revisions. */
 export interface AppliedPosition {
@@ -30,6 +30,14 @@ export interface AppliedBase extends AppliedPosition {
   reservations: ReservationColumns;
   /** The index over `reservations`, when built already: written beside them, and what a load restores. */
   keys?: ColumnsIndex;
+}
+
+/**
+ * What a base write saves, taken when the write starts. Columns may come as their build in slices (of the store
+ * as it was then), so the write does not hold up packets; `keys` is reused only when it indexes those columns.
+ */
+export interface BaseToWrite extends Omit<AppliedBase, 'reservations'> {
+  reservations: ReservationColumns | Generator<void, ReservationColumns>;
 }
 
 /** One consumed revision after the base: a change, or a refusal that consumed its revision (PROTOCOL.md §4.4). */
@@ -59,7 +67,7 @@ export interface AppliedStateOptions {
 /** 1: one JSON document, re-validated at load. 2: a JSON header naming a binary columns file and its SHA-256. */
 const FORMAT = 2;
 const BIN_FILE = /^applied-[0-9a-f]{16}\.bin$/;
-const BIN_OR_TMP = /^applied-[0-9a-f]{16}\.bin(\.tmp)?$/;
+const BIN_OR_TMP = /^applied-([0-9a-f]{16}|new)\.bin(\.tmp)?$/;
 
 /** Why the base on disk is not served. */
 interface Refusal {
@@ -88,7 +96,7 @@ export class AppliedStateStore {
   private readonly debounceMs: number;
   private readonly compactAfter: number;
 
-  constructor(private readonly options: AppliedStateOptions, private readonly current: () => AppliedBase | undefined) {
+  constructor(private readonly options: AppliedStateOptions, private readonly current: () => BaseToWrite | undefined) {
     this.basePath = join(options.dir, 'applied.json');
     this.logPath = join(options.dir, 'applied.log');
     this.debounceMs = options.debounceMs ?? 200;
@@ -222,16 +230,18 @@ export class AppliedStateStore {
     this.logLines += lines.length;
   }
 
-  /** The columns file first, then the header naming it (the switch is the header's rename), then old files go. */
-  private async writeBase(state: AppliedBase): Promise<void> {
-    const keys = state.keys?.columns === state.reservations ? state.keys : new ColumnsIndex(state.reservations);
-    const bin = encodeColumns(state.reservations, keys);
-    const binSha = sha256Hex(bin);
-    const file = `applied-${binSha.slice(0, 16)}.bin`;
-    await writeAtomically(join(this.options.dir, file), bin);
+  /**
+   * The columns file first, then the header naming it (the switch is the header's rename), then old files go.
+   * `state` is a snapshot (its columns are immutable), so the index and the file are built between packets: with a
+   * million reservations that was a second of the packet loop's time in one piece.
+   */
+  private async writeBase(state: BaseToWrite): Promise<void> {
+    const reservations = state.reservations instanceof ReservationColumns ? state.reservations : await betweenPackets(state.reservations);
+    const keys = state.keys?.columns === reservations ? state.keys : await betweenPackets(ColumnsIndex.building(reservations));
+    const { file, bytes, sha256 } = await writeColumnsFile(this.options.dir, columnsSections(reservations, keys));
     const header: BaseHeader = {
       format: FORMAT, epoch: state.epoch, revision: state.revision, entryId: state.entryId, appliedAt: state.appliedAt,
-      subnets: state.subnets, reservations: { file, count: state.reservations.count, bytes: bin.length, sha256: binSha },
+      subnets: state.subnets, reservations: { file, count: reservations.count, bytes, sha256 },
     };
     await writeAtomically(this.basePath, JSON.stringify({ ...header, sha256: sha256Hex(JSON.stringify(header)) }));
     // Older bases, and a tmp file a kill left behind mid-write: only the file the header names is ever read.
@@ -254,24 +264,5 @@ function parseLine(line: string): DeltaRecord | undefined {
     return typeof record.revision === 'number' && typeof record.entryId === 'string' ? record : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** tmp file, fsync, rename over, fsync the directory: after a crash the file is the old one or the new one. */
-export async function writeAtomically(path: string, content: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const file = await open(tmp, 'w');
-  try {
-    await file.writeFile(content);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmp, path);
-  const dirFd = openSync(join(path, '..'), 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
   }
 }

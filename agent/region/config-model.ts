@@ -125,6 +125,11 @@ export class ConfigModel {
     return this.live.columns();
   }
 
+  /** reservationColumns() built between packets (see LiveReservations.columnsInSlices), with the base's index. */
+  reservationColumnsInSlices(): { columns: Generator<void, ReservationColumns>; baseKeys: ColumnsIndex | undefined } {
+    return { columns: this.live.columnsInSlices(), baseKeys: this.live.baseKeys };
+  }
+
   /** The index over `columns` when this model has one already (they are its base). */
   keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
     return this.live.keysFor(columns);

@@ -11,6 +11,14 @@ interface SavedTables {
   clientIds: RowHashTable;
 }
 
+/** Tables sized for `columns`, with nothing in them yet. */
+function emptyTables(columns: ReservationColumns): SavedTables {
+  const { idLength } = columns.arrays;
+  let withIds = 0;
+  for (let row = 0; row < columns.count; row++) if (idLength[row] !== 0) withIds++;
+  return { ips: new RowHashTable(columns.count), macs: new RowHashTable(columns.count), clientIds: new RowHashTable(withIds) };
+}
+
 /**
  * Immutable once built. A row whose IP or (subnet, MAC) an earlier row already holds is left out and counted in
  * `duplicates`; a client id already used in the subnet is not indexed for the later row (`duplicateClientIds`).
@@ -20,30 +28,44 @@ export class ColumnsIndex {
   private readonly macs: RowHashTable;
   private readonly ips: RowHashTable;
   private readonly clientIds: RowHashTable;
-  /** Rows left out: their IP or (subnet, MAC) repeats an earlier row's. */
-  readonly duplicates: number = 0;
-  readonly duplicateClientIds: number = 0;
+  private duplicateRows = 0;
+  private duplicateIds = 0;
 
   constructor(readonly columns: ReservationColumns, saved?: SavedTables) {
-    if (saved !== undefined) {
-      [this.ips, this.macs, this.clientIds] = [saved.ips, saved.macs, saved.clientIds];
-      return;
+    const tables = saved ?? emptyTables(columns);
+    [this.ips, this.macs, this.clientIds] = [tables.ips, tables.macs, tables.clientIds];
+    if (saved === undefined) this.insert(0, columns.count);
+  }
+
+  /**
+   * The same index, built `sliceRows` rows at a time: it yields between slices, so a caller on an event loop can
+   * let packets through while a million rows are indexed (about a quarter of a second in one piece).
+   */
+  static *building(columns: ReservationColumns, sliceRows = 65_536): Generator<void, ColumnsIndex> {
+    const index = new ColumnsIndex(columns, emptyTables(columns));
+    for (let from = 0; from < columns.count; from += sliceRows) {
+      index.insert(from, Math.min(columns.count, from + sliceRows));
+      yield;
     }
-    const { idLength } = columns.arrays;
-    let withIds = 0;
-    for (let row = 0; row < columns.count; row++) if (idLength[row] !== 0) withIds++;
-    this.macs = new RowHashTable(columns.count);
-    this.ips = new RowHashTable(columns.count);
-    this.clientIds = new RowHashTable(withIds);
-    let duplicates = 0;
-    let duplicateClientIds = 0;
-    for (let row = 0; row < columns.count; row++) {
+    return index;
+  }
+
+  /** Rows left out: their IP or (subnet, MAC) repeats an earlier row's. */
+  get duplicates(): number {
+    return this.duplicateRows;
+  }
+
+  /** Rows whose client id an earlier row of the subnet already holds: indexed, but not by that client id. */
+  get duplicateClientIds(): number {
+    return this.duplicateIds;
+  }
+
+  private insert(from: number, to: number): void {
+    for (let row = from; row < to; row++) {
       const added = this.add(row);
-      if (added === 'duplicate') duplicates++;
-      else if (added === 'duplicate-client-id') duplicateClientIds++;
+      if (added === 'duplicate') this.duplicateRows++;
+      else if (added === 'duplicate-client-id') this.duplicateIds++;
     }
-    this.duplicates = duplicates;
-    this.duplicateClientIds = duplicateClientIds;
   }
 
   /**

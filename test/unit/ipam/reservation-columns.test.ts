@@ -67,6 +67,63 @@ describe('ReservationColumns', () => {
     expect([keys.size, keys.duplicates, keys.duplicateClientIds]).toEqual([5, 2, 1]);
     expect(keys.indexed(4)).toBe(false);
   });
+
+  it('copies a whole store with copyRows exactly as copyRow does, in the same or another subnet order, filtered or not', () => {
+    const many: Reservation[] = Array.from({ length: 2000 }, (_, i) => ({
+      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.${i % 2 === 0 ? 20 : 30}.${i >> 8}.${i & 0xff}`,
+      ...(i % 3 === 0 ? { hostname: `host-${i}` } : {}), ...(i % 7 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
+      ...(i % 11 === 0 ? { options: [{ code: 224, type: 'string' as const, value: `o${i}` }] } : {}),
+      subnet: i % 2 === 0 ? '10.20.0.0/16' : '10.30.0.0/16',
+    }));
+    const cidrs = ['10.20.0.0/16', '10.30.0.0/16'];
+    const columns = ReservationColumns.fromReservations(cidrs, many);
+    const rowByRow = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow: (row: number) => boolean) => {
+      const builder = new ColumnsBuilder(to, 0);
+      for (let row = 0; row < columns.count; row++) if (keepSubnet(columns.subnetOf(row)) && keepRow(row)) builder.copyRow(columns, row);
+      return [...builder.finish().entries()];
+    };
+    const bulk = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow?: (row: number) => boolean) => {
+      const builder = new ColumnsBuilder(to, 0);
+      builder.copyRows(columns, keepSubnet, keepRow);
+      return [...builder.finish().entries()];
+    };
+    const all = () => true;
+    // Same subnets, everything: the whole-array path.
+    expect(bulk(cidrs, all)).toEqual(many);
+    // Another order, one subnet left out, every third row dropped: the row-by-row path.
+    const reordered = [...cidrs].reverse();
+    const not30 = (c: string) => c !== '10.30.0.0/16';
+    const third = (row: number) => row % 3 !== 0;
+    expect(bulk(reordered, all)).toEqual(rowByRow(reordered, all, all));
+    expect(bulk(cidrs, not30, third)).toEqual(rowByRow(cidrs, not30, third));
+    expect(bulk(cidrs, not30, third)).toEqual(many.filter((r, i) => r.subnet === '10.20.0.0/16' && i % 3 !== 0));
+    // After rows were added already, the copy appends rather than replacing them.
+    const builder = new ColumnsBuilder(cidrs, 0);
+    builder.add(many[1] as Reservation);
+    builder.copyRows(columns, all);
+    expect([...builder.finish().entries()]).toEqual([many[1], ...many]);
+  });
+
+  it('builds the same index in slices as in one piece, duplicates included, yielding between slices', () => {
+    const rows: Reservation[] = [
+      ...Array.from({ length: 1000 }, (_, i): Reservation => ({
+        mac: `52:54:00:01:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.20.${i >> 8}.${i & 0xff}`,
+        ...(i % 4 === 0 ? { client_id: `01:${hex2(i % 40)}` } : {}), subnet: '10.20.0.0/16',
+      })),
+      { mac: '52:54:00:09:00:01', ip: '10.20.0.7', subnet: '10.20.0.0/16' },
+    ];
+    const columns = ReservationColumns.fromReservations(['10.20.0.0/16'], rows);
+    const whole = new ColumnsIndex(columns);
+    const steps = ColumnsIndex.building(columns, 100);
+    let yields = 0;
+    let step = steps.next();
+    for (; step.done !== true; step = steps.next()) yields++;
+    const sliced = step.value;
+    expect(yields).toBe(11);
+    expect([sliced.size, sliced.duplicates, sliced.duplicateClientIds]).toEqual([whole.size, whole.duplicates, whole.duplicateClientIds]);
+    expect([whole.duplicates, whole.duplicateClientIds]).toEqual([1, 240]);
+    expect(sliced.tables).toEqual(whole.tables);
+  });
 });
 
 describe('ReservationIndex over columns', () => {
@@ -95,6 +152,32 @@ describe('LiveReservations columns', () => {
     expect(folded.byIp('10.20.0.5')?.mac).toBe('52:54:00:00:00:03');
     expect(folded.byMac('10.20.0.0/24', '52:54:00:00:00:01')).toBeUndefined();
     expect([...live.columns((subnet) => subnet !== '10.30.0.0/24', ['10.20.0.0/24']).entries()].map((r) => r.subnet)).toEqual(['10.20.0.0/24', '10.20.0.0/24']);
+  });
+
+  it('builds columns in slices of the store as it was when asked, whatever changes between the slices', () => {
+    const cidr = '10.20.0.0/16';
+    const base: Reservation[] = Array.from({ length: 1000 }, (_, i) => ({ mac: `52:54:00:02:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.20.${i >> 8}.${i & 0xff}`, subnet: cidr }));
+    const live = LiveReservations.fromColumns([cidr], ReservationColumns.fromReservations([cidr], base));
+    live.remove(cidr, base[10]?.mac ?? '');
+    live.put({ mac: base[20]?.mac ?? '', ip: '10.20.9.20', subnet: cidr });
+    live.put({ mac: '52:54:00:03:00:01', ip: '10.20.9.1', subnet: cidr });
+    const expected = [...live.columns().entries()];
+    const steps = live.columnsInSlices(undefined, undefined, 100);
+    let yields = 0;
+    let step = steps.next();
+    // After the first slice: a delete, a replacement of a base row, and a new reservation.
+    live.remove(cidr, base[500]?.mac ?? '');
+    live.put({ mac: base[900]?.mac ?? '', ip: '10.20.9.90', subnet: cidr });
+    live.put({ mac: '52:54:00:03:00:02', ip: '10.20.9.2', subnet: cidr });
+    for (; step.done !== true; step = steps.next()) yields++;
+    expect(yields).toBe(10);
+    expect([...step.value.entries()]).toEqual(expected);
+    expect(expected).toHaveLength(1000);
+    // With no overlay the build is the base itself, at once, and the base's index fits it.
+    const plain = LiveReservations.fromColumns([cidr], ReservationColumns.fromReservations([cidr], base));
+    const done = plain.columnsInSlices().next();
+    expect(done.done).toBe(true);
+    expect(plain.baseKeys?.columns).toBe(done.value);
   });
 });
 
