@@ -1,7 +1,8 @@
 // Static reservations that change while serving (RFC 2131 §4.3.1 lookups by client id, else chaddr): the big
 // immutable ReservationIndex from the last snapshot as a base, and a small overlay of puts and deletes consulted first.
 
-import type { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { runToEnd } from '../../protocol/ipam/slices.js';
 import { ColumnsBuilder, ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
 import { ReservationIndex } from './reservation-index.js';
@@ -22,6 +23,9 @@ export type PlacedReservation = Reservation & { subnet: string };
 /** Overlay value: the replacement, or null for "deleted here, whatever the base says". */
 type Slot = PlacedReservation | null;
 
+/** A mutation made while a sliced fold was being built: replayed on the fold's result. */
+type Change = { put: PlacedReservation } | { remove: { subnet: string; mac: string } };
+
 const pairKey = (subnet: string, id: string) => `${subnet}|${id}`;
 
 /**
@@ -38,6 +42,8 @@ export class LiveReservations implements ReservationLookup {
   /** No base row was skipped as a duplicate (always so for validated input): listing needs no index probe. */
   private readonly allIndexed: boolean;
   private count: number;
+  /** Set while a sliced fold is being built: the changes it must replay. */
+  private changesSinceFold: Change[] | undefined;
 
   constructor(private readonly base: ReservationIndex, readonly subnetCidrs: readonly string[]) {
     this.count = base.size;
@@ -83,7 +89,8 @@ export class LiveReservations implements ReservationLookup {
 
   /** Creates or replaces the reservation of (subnet, MAC). The caller has checked IP and client-id ownership. */
   put(reservation: PlacedReservation): void {
-    this.remove(reservation.subnet, reservation.mac);
+    this.changesSinceFold?.push({ put: reservation });
+    this.unset(reservation.subnet, reservation.mac);
     this.macs.set(pairKey(reservation.subnet, reservation.mac), reservation);
     this.ips.set(reservation.ip, reservation);
     if (reservation.client_id !== undefined) this.clientIds.set(pairKey(reservation.subnet, reservation.client_id), reservation);
@@ -92,6 +99,11 @@ export class LiveReservations implements ReservationLookup {
 
   /** Removes (subnet, MAC)'s reservation; returns it, or undefined when there was none. */
   remove(subnet: string, mac: string): Reservation | undefined {
+    this.changesSinceFold?.push({ remove: { subnet, mac } });
+    return this.unset(subnet, mac);
+  }
+
+  private unset(subnet: string, mac: string): Reservation | undefined {
     const key = pairKey(subnet, mac);
     const hit = this.macs.get(key);
     const row = hit === undefined ? this.base.rowByMac(subnet, mac) : -1;
@@ -146,7 +158,35 @@ export class LiveReservations implements ReservationLookup {
 
   /** A new store with everything in its base: O(n), so run it when the overlay is large, not per delta. */
   fold(): LiveReservations {
-    return LiveReservations.fromColumns(this.subnetCidrs, this.columns());
+    return runToEnd(this.foldInSlices());
+  }
+
+  /**
+   * fold() a slice at a time. The new store is built from this one as it is at this call; changes made to this one
+   * in the meantime are recorded and replayed on the new one in the last step, so a caller that swaps it in right
+   * then (same tick) loses none. One at a time.
+   */
+  foldInSlices(sliceRows = 65_536): Generator<void, LiveReservations> {
+    if (this.changesSinceFold !== undefined) throw new Error('a fold of this store is already being built');
+    const columns = this.columnsInSlices(undefined, undefined, sliceRows);
+    const changes: Change[] = [];
+    this.changesSinceFold = changes;
+    return this.completeFold(columns, changes, sliceRows);
+  }
+
+  private *completeFold(columns: Generator<void, ReservationColumns>, changes: readonly Change[], sliceRows: number): Generator<void, LiveReservations> {
+    try {
+      const built = yield* columns;
+      const keys = yield* ColumnsIndex.building(built, sliceRows);
+      const next = LiveReservations.fromColumns(this.subnetCidrs, built, keys);
+      for (const change of changes) {
+        if ('put' in change) next.put(change.put);
+        else next.remove(change.remove.subnet, change.remove.mac);
+      }
+      return next;
+    } finally {
+      this.changesSinceFold = undefined;
+    }
   }
 
   private current(row: number): boolean {
@@ -172,7 +212,12 @@ function* buildColumns(builder: ColumnsBuilder, plan: ColumnsPlan): Generator<vo
       yield;
     }
   }
-  for (const slot of plan.puts) builder.add(slot);
+  // An add parses its MAC and address, tens of times the work of a row copy: fewer of them per slice.
+  const putsPerSlice = Math.max(1, Math.floor(sliceRows / 16));
+  for (let i = 0; i < plan.puts.length; i++) {
+    builder.add(plan.puts[i] as PlacedReservation);
+    if ((i + 1) % putsPerSlice === 0) yield;
+  }
   return builder.finish();
 }
 
@@ -180,13 +225,6 @@ function* buildColumns(builder: ColumnsBuilder, plan: ColumnsPlan): Generator<vo
 // eslint-disable-next-line require-yield -- nothing to wait for, but callers take any build as a generator.
 function* already<T>(value: T): Generator<void, T> {
   return value;
-}
-
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done === true) return step.value;
-  }
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {

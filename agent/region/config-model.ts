@@ -13,6 +13,7 @@ import { CompiledReservations } from '../dhcp4/compiled-reservation.js';
 import { compileSubnet4 } from '../dhcp4/compiled-subnet.js';
 import type { CompiledSubnet4 } from '../dhcp4/compiled-subnet.js';
 import { LiveReservations } from '../dhcp4/live-reservations.js';
+import { runToEnd } from '../../protocol/ipam/slices.js';
 import type { PlacedReservation } from '../dhcp4/live-reservations.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
 
@@ -137,8 +138,24 @@ export class ConfigModel {
 
   /** Moves the overlay into a new base. O(n): the caller runs it off the delta path, when the overlay is large. */
   fold(): void {
-    this.live = this.live.fold();
-    this.serving = this.servingConfig();
+    runToEnd(this.foldInSlices());
+  }
+
+  /**
+   * fold() a slice at a time (LiveReservations.foldInSlices): deltas applied between the slices are kept, and the
+   * last step swaps the new store in, in the same synchronous call as it finishes replaying them.
+   */
+  foldInSlices(sliceRows?: number): Generator<void, void> {
+    const from = this.live;
+    const steps = from.foldInSlices(sliceRows);
+    const swap = (folded: LiveReservations): void => {
+      if (this.live !== from) return;
+      this.live = folded;
+      this.serving = this.servingConfig();
+    };
+    return (function* () {
+      swap(yield* steps);
+    })();
   }
 
   /**

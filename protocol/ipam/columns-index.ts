@@ -3,6 +3,7 @@
 
 import { hashText } from './compact-keys.js';
 import { RowHashTable, mix } from './pair-hash-table.js';
+import { runToEnd } from './slices.js';
 import type { ReservationColumns } from './reservation-columns.js';
 
 interface SavedTables {
@@ -11,12 +12,15 @@ interface SavedTables {
   clientIds: RowHashTable;
 }
 
-/** Tables sized for `columns`, with nothing in them yet. */
-function emptyTables(columns: ReservationColumns): SavedTables {
+/** Tables sized for `columns`, with nothing in them yet, made a slice of slots at a time. */
+function* emptyTables(columns: ReservationColumns, sliceSlots: number): Generator<void, SavedTables> {
   const { idLength } = columns.arrays;
   let withIds = 0;
   for (let row = 0; row < columns.count; row++) if (idLength[row] !== 0) withIds++;
-  return { ips: new RowHashTable(columns.count), macs: new RowHashTable(columns.count), clientIds: new RowHashTable(withIds) };
+  const table = function* (capacity: number): Generator<void, RowHashTable> {
+    return new RowHashTable(0, { slots: yield* RowHashTable.emptySlotsInSlices(capacity, sliceSlots), count: 0 });
+  };
+  return { ips: yield* table(columns.count), macs: yield* table(columns.count), clientIds: yield* table(withIds) };
 }
 
 /**
@@ -32,7 +36,7 @@ export class ColumnsIndex {
   private duplicateIds = 0;
 
   constructor(readonly columns: ReservationColumns, saved?: SavedTables) {
-    const tables = saved ?? emptyTables(columns);
+    const tables = saved ?? runToEnd(emptyTables(columns, Infinity));
     [this.ips, this.macs, this.clientIds] = [tables.ips, tables.macs, tables.clientIds];
     if (saved === undefined) this.insert(0, columns.count);
   }
@@ -42,7 +46,7 @@ export class ColumnsIndex {
    * let packets through while a million rows are indexed (about a quarter of a second in one piece).
    */
   static *building(columns: ReservationColumns, sliceRows = 65_536): Generator<void, ColumnsIndex> {
-    const index = new ColumnsIndex(columns, emptyTables(columns));
+    const index = new ColumnsIndex(columns, yield* emptyTables(columns, sliceRows * 4));
     for (let from = 0; from < columns.count; from += sliceRows) {
       index.insert(from, Math.min(columns.count, from + sliceRows));
       yield;

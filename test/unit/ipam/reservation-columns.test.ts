@@ -119,7 +119,8 @@ describe('ReservationColumns', () => {
     let step = steps.next();
     for (; step.done !== true; step = steps.next()) yields++;
     const sliced = step.value;
-    expect(yields).toBe(11);
+    // At least one per slice of 100 rows; filling the empty tables yields too.
+    expect(yields).toBeGreaterThanOrEqual(Math.ceil(rows.length / 100));
     expect([sliced.size, sliced.duplicates, sliced.duplicateClientIds]).toEqual([whole.size, whole.duplicates, whole.duplicateClientIds]);
     expect([whole.duplicates, whole.duplicateClientIds]).toEqual([1, 240]);
     expect(sliced.tables).toEqual(whole.tables);

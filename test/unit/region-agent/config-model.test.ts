@@ -98,4 +98,50 @@ describe('ConfigModel reservation deltas', () => {
       expect(m.serving.index.byIp(`10.20.0.${host}`), `seed ${seed} ip ${host}`).toEqual(rebuilt.byIp(`10.20.0.${host}`));
     }
   });
+
+  it('loses no delta applied between the slices of a fold, and swaps the folded store in when it ends', () => {
+    const seed = fuzzSeed();
+    const rnd = prng(seed);
+    const m = model(Array.from({ length: 100 }, (_, i) => ({ mac: mac(i), ip: `10.20.0.${i + 2}` })));
+    // What every applied delta says is reserved: kept apart from the model, which a lost delta would fool.
+    const expected = new Map(Array.from({ length: 100 }, (_, i) => [mac(i), `10.20.0.${i + 2}`]));
+    let fold: Generator<void, void> | undefined;
+    let folds = 0;
+    for (let step = 0; step < 3000; step++) {
+      const who = mac(rnd.int(150));
+      if (rnd.next() < 0.6) {
+        const ip = `10.20.0.${rnd.int(250) + 2}`;
+        if (m.apply({ type: 'put-reservation', reservation: { mac: who, ip } }).outcome.ok) expected.set(who, ip);
+      } else {
+        m.apply({ type: 'delete-reservation', mac: who });
+        expected.delete(who);
+      }
+      if (fold === undefined && step % 300 === 0) fold = m.foldInSlices(7);
+      if (fold !== undefined && rnd.next() < 0.5 && fold.next().done === true) {
+        fold = undefined;
+        folds++;
+        // Just swapped in: the overlay holds only what was replayed, and the serving object is the new one.
+        expect(m.overlaySize, `seed ${seed}`).toBeLessThan(3 * 300);
+      }
+    }
+    expect(folds, `seed ${seed}`).toBeGreaterThan(3);
+    expect(m.reservationCount, `seed ${seed}`).toBe(expected.size);
+    for (let i = 0; i < 150; i++) {
+      expect(m.serving.index.byMac('10.20.0.0/24', mac(i))?.ip, `seed ${seed} mac ${i}`).toBe(expected.get(mac(i)));
+    }
+    const byIp = new Map([...expected].map(([who, ip]) => [ip, who]));
+    for (let host = 2; host < 252; host++) {
+      expect(m.serving.index.byIp(`10.20.0.${host}`)?.mac, `seed ${seed} ip ${host}`).toBe(byIp.get(`10.20.0.${host}`));
+    }
+  });
+
+  it('builds one fold of a store at a time', () => {
+    const m = model([{ mac: mac(1), ip: '10.20.0.10' }]);
+    m.apply({ type: 'put-reservation', reservation: { mac: mac(2), ip: '10.20.0.11' } });
+    const first = m.foldInSlices();
+    expect(() => m.fold()).toThrow(/already being built/);
+    while (first.next().done !== true);
+    expect(m.overlaySize).toBe(0);
+    expect(m.serving.index.byMac('10.20.0.0/24', mac(2))?.ip).toBe('10.20.0.11');
+  });
 });
