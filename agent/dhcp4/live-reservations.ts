@@ -2,7 +2,7 @@
 // immutable ReservationIndex from the last snapshot as a base, and a small overlay of puts and deletes consulted first.
 
 import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
-import { runToEnd } from '../../protocol/ipam/slices.js';
+import { SLICE_ROWS, runToEnd } from '../../protocol/ipam/slices.js';
 import { ColumnsBuilder, ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
 import { ReservationIndex } from './reservation-index.js';
@@ -135,7 +135,7 @@ export class LiveReservations implements ReservationLookup {
    * columns() built `sliceRows` base rows at a time, yielding between slices, of the store as it is at this call:
    * the overlay is copied now (the base is immutable), so changes made between slices do not reach the result.
    */
-  columnsInSlices(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs, sliceRows = 65_536): Generator<void, ReservationColumns> {
+  columnsInSlices(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs, sliceRows = SLICE_ROWS): Generator<void, ReservationColumns> {
     const base = this.base.columns;
     if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return already(base);
     const masked = new Set(this.maskedRows);
@@ -166,7 +166,7 @@ export class LiveReservations implements ReservationLookup {
    * in the meantime are recorded and replayed on the new one in the last step, so a caller that swaps it in right
    * then (same tick) loses none. One at a time.
    */
-  foldInSlices(sliceRows = 65_536): Generator<void, LiveReservations> {
+  foldInSlices(sliceRows = SLICE_ROWS): Generator<void, LiveReservations> {
     if (this.changesSinceFold !== undefined) throw new Error('a fold of this store is already being built');
     const columns = this.columnsInSlices(undefined, undefined, sliceRows);
     const changes: Change[] = [];

@@ -3,7 +3,7 @@
 
 import { hashText } from './compact-keys.js';
 import { RowHashTable, mix } from './pair-hash-table.js';
-import { runToEnd } from './slices.js';
+import { SLICE_ROWS, runToEnd } from './slices.js';
 import type { ReservationColumns } from './reservation-columns.js';
 
 interface SavedTables {
@@ -45,7 +45,7 @@ export class ColumnsIndex {
    * The same index, built `sliceRows` rows at a time: it yields between slices, so a caller on an event loop can
    * let packets through while a million rows are indexed (about a quarter of a second in one piece).
    */
-  static *building(columns: ReservationColumns, sliceRows = 65_536): Generator<void, ColumnsIndex> {
+  static *building(columns: ReservationColumns, sliceRows = SLICE_ROWS): Generator<void, ColumnsIndex> {
     const index = new ColumnsIndex(columns, yield* emptyTables(columns, sliceRows * 4));
     for (let from = 0; from < columns.count; from += sliceRows) {
       index.insert(from, Math.min(columns.count, from + sliceRows));
