@@ -146,11 +146,6 @@ export class LiveReservations implements ReservationLookup {
     return buildColumns(new ColumnsBuilder(subnetCidrs, this.count), { base, keep, keepRow, puts, sliceRows });
   }
 
-  /** The index over `columns()` when it is the base itself (no overlay), so a writer need not rebuild it. */
-  keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
-    return columns === this.base.columns ? this.base.keys : undefined;
-  }
-
   /** The base's index: it fits what columnsInSlices() returns only when that is the base itself. */
   get baseKeys(): ColumnsIndex | undefined {
     return this.base.keys;

@@ -147,7 +147,7 @@ export class AppliedConfig {
 
   private scheduleFold(): void {
     if (this.foldTimer !== undefined || this.folding || this.modelValue.overlaySize < (this.options.foldThreshold ?? 30_000)) return;
-    // After the burst: a fold is O(n) and blocks the packet loop for that long, so not in the middle of one.
+    // After the burst: a fold is O(n) work (in slices, between packets), better done once than in the middle of one.
     this.foldTimer = setTimeout(() => {
       this.foldTimer = undefined;
       void this.foldBetweenPackets();

@@ -121,19 +121,12 @@ export class ConfigModel {
     return { subnets: [...this.subnets], reservations: [...this.live.entries()] };
   }
 
-  /** Every current reservation as columns (the base itself when there is no overlay), keyed by the v4 subnets. */
-  reservationColumns(): ReservationColumns {
-    return this.live.columns();
-  }
-
-  /** reservationColumns() built between packets (see LiveReservations.columnsInSlices), with the base's index. */
+  /**
+   * Every current reservation as columns keyed by the v4 subnets (the base itself when there is no overlay), built
+   * between packets (LiveReservations.columnsInSlices); with the base's index, which fits only the base.
+   */
   reservationColumnsInSlices(): { columns: Generator<void, ReservationColumns>; baseKeys: ColumnsIndex | undefined } {
     return { columns: this.live.columnsInSlices(), baseKeys: this.live.baseKeys };
-  }
-
-  /** The index over `columns` when this model has one already (they are its base). */
-  keysFor(columns: ReservationColumns): ColumnsIndex | undefined {
-    return this.live.keysFor(columns);
   }
 
   /** Moves the overlay into a new base. O(n): the caller runs it off the delta path, when the overlay is large. */
