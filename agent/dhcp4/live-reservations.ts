@@ -139,9 +139,7 @@ export class LiveReservations implements ReservationLookup {
     const base = this.base.columns;
     if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return already(base);
     const masked = new Set(this.maskedRows);
-    const index = this.base;
-    const allIndexed = this.allIndexed;
-    const keepRow = masked.size === 0 && allIndexed ? undefined : (row: number) => !masked.has(row) && (allIndexed || index.indexed(row));
+    const keepRow = masked.size === 0 && this.allIndexed ? undefined : (row: number) => this.current(row, masked);
     const puts = [...this.macs.values()].filter((slot): slot is PlacedReservation => slot !== null && keep(slot.subnet));
     return buildColumns(new ColumnsBuilder(subnetCidrs, this.count), { base, keep, keepRow, puts, sliceRows });
   }
@@ -184,8 +182,9 @@ export class LiveReservations implements ReservationLookup {
     }
   }
 
-  private current(row: number): boolean {
-    return !this.maskedRows.has(row) && (this.allIndexed || this.base.indexed(row));
+  /** `masked` defaults to the live set; a sliced build passes the copy it took when it started. */
+  private current(row: number, masked: ReadonlySet<number> = this.maskedRows): boolean {
+    return !masked.has(row) && (this.allIndexed || this.base.indexed(row));
   }
 }
 
