@@ -50,8 +50,12 @@ export function numberToIpv4(value: number): string {
 
 /** 0.0.0.0: "no address" in every DHCP address field and ARP probe (RFC 2131 §2, RFC 5227 §2.1.1). */
 export const UNSPECIFIED_IPV4 = '0.0.0.0';
-/** Texts of addresses read recently: a DHCP server reads the same few relay addresses on every packet. */
-const recentTexts = new Map<number, string>();
+// Texts of addresses read recently, direct-mapped by number: a DHCP server reads the same few relay addresses on
+// every packet, and each client's own address on each of its requests. A Map emptied when full would thrash once
+// more clients than it holds are in play; a slot here is simply overwritten by the next address that hashes to it.
+const TEXT_SLOTS = 1 << 14;
+const textKeys = new Int32Array(TEXT_SLOTS);
+const texts: string[] = new Array<string>(TEXT_SLOTS).fill(UNSPECIFIED_IPV4);
 
 /**
  * Most address fields on the wire are 0.0.0.0, and the rest repeat (relays, servers): both come back as one
@@ -63,7 +67,13 @@ export function readIpv4(buf: Uint8Array, offset: number): string {
 
 /** numberToIpv4 for addresses read off the wire: the same shared strings as readIpv4. */
 export function ipv4Text(value: number): string {
-  return value === 0 ? UNSPECIFIED_IPV4 : remembered(recentTexts, value, numberToIpv4);
+  // Key 0 with text 0.0.0.0 is what every slot starts as, so an empty slot is never mistaken for an address.
+  const slot = (Math.imul(value, 0x9e3779b1) >>> 18) & (TEXT_SLOTS - 1);
+  if (textKeys[slot] === (value | 0)) return texts[slot] as string;
+  const text = numberToIpv4(value);
+  textKeys[slot] = value;
+  texts[slot] = text;
+  return text;
 }
 
 /** Numbers of addresses parsed recently: interface, relay and server addresses come back on every request. */

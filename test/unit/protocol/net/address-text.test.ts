@@ -1,5 +1,6 @@
 // The one-pass dotted-quad parser and the table-driven MAC formatter replace a regex and toString(16) on the
-// DHCP hot path: they must accept and produce exactly what the old forms did.
+// DHCP hot path: they must accept and produce exactly what the old forms did. Both texts come from direct-mapped
+// caches that a later value overwrites: whatever the order, a value must always give its own text.
 
 import { describe, expect, it } from 'vitest';
 import { ipv4Number, ipv4Text, ipv4ToNumber, isIpv4, parseIpv4, UNSPECIFIED_IPV4, writeIpv4 } from '../../../../protocol/net/ipv4-address.js';
@@ -72,5 +73,36 @@ describe('MAC text', () => {
     expect(bytesToColonHex(new Uint8Array(0))).toBe('');
     expect(readMac(Uint8Array.from([0x52, 0x54, 0x00, 0xab, 0x0c, 0xff]), 0)).toBe('52:54:00:ab:0c:ff');
     expect(readMac(Uint8Array.from([9, 9, 0x02, 0, 0, 0, 0x10, 0x0f]), 2)).toBe('02:00:00:00:10:0f');
+  });
+
+  it('gives each MAC its own text while 300,000 others pass through the cache, and the same string when repeated', () => {
+    const seed = fuzzSeed();
+    const rng = prng(seed);
+    const macs = Array.from({ length: 300_000 }, () => Uint8Array.from({ length: 6 }, () => rng.int(256)));
+    // Few distinct values in the low bytes too: slots shared by many MACs must still tell them apart.
+    for (let i = 0; i < 1000; i++) macs.push(Uint8Array.from([0, 0, 0, 0, i >> 8, i & 0xff]), Uint8Array.from([i >> 8, i & 0xff, 0, 0, 0, 0]));
+    for (let round = 0; round < 2; round++) {
+      for (const bytes of macs) {
+        const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
+        if (readMac(bytes, 0) !== expected) throw new Error(`seed ${seed}: ${expected} read as ${readMac(bytes, 0)}`);
+      }
+    }
+    const bytes = Uint8Array.from([2, 0, 0, 1, 2, 3]);
+    expect(readMac(bytes, 0)).toBe(readMac(Uint8Array.from(bytes), 0));
+  });
+});
+
+describe('IPv4 text of a number', () => {
+  it('gives each address its own text while 300,000 others pass through the cache', () => {
+    const seed = fuzzSeed();
+    const rng = prng(seed);
+    const values = Array.from({ length: 300_000 }, () => rng.int(2 ** 16) * 2 ** 16 + rng.int(2 ** 16));
+    values.push(0, 1, 0xffffffff, 0x80000000, 0x7fffffff, 0x0a800002);
+    for (let round = 0; round < 2; round++) {
+      for (const value of values) {
+        const expected = [value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff].join('.');
+        if (ipv4Text(value) !== expected) throw new Error(`seed ${seed}: ${value} read as ${ipv4Text(value)}`);
+      }
+    }
   });
 });
