@@ -16,7 +16,12 @@ import type { BenchLab, ServerKind, StartOptions } from './servers.js';
 import { SERVER_IP, writeWorkload } from './workload.js';
 import type { WorkloadFiles } from './workload.js';
 
-const list = (text: string) => text.split(',').map((s) => Number(s.trim())).filter((n) => n > 0);
+/** Numbers split on commas or spaces; 0 alone means none. A typo must stop the bench, not run it with no steps. */
+function list(text: string): number[] {
+  const numbers = text.split(/[\s,]+/).filter((s) => s !== '').map(Number);
+  if (numbers.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`bench knob: not a list of numbers: ${JSON.stringify(text)}`);
+  return numbers.filter((n) => n > 0);
+}
 const knobs = {
   macs: Number(process.env.BENCH_MACS ?? 10_000),
   rates: list(process.env.BENCH_RATES ?? '1000,2000,3000,4000,4500,5000,5500,6000,8000,12000,16000,18000,20000'),
