@@ -57,6 +57,7 @@ export class AppliedConfig {
         debounceMs: options.persistDebounceMs,
         compactAfter: options.compactAfter,
         onError: (err) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state; retrying on the next change'),
+        onBaseWritten: (written) => this.log.info({ event: 'region.state.base-written', ...written }, `region state base written at revision ${written.revision}`),
         onRefused: (reason, problems) => this.log.warn({ event: 'region.state.invalid', reason, ...(problems === undefined ? {} : { problems }) }, `region state on disk refused (${reason}); waiting for the region`),
       },
       () => this.persisted(),

@@ -62,6 +62,8 @@ export interface AppliedStateOptions {
   onError?: (error: Error) => void;
   /** The base on disk is corrupt or invalid: nothing is served from it (the region re-sends everything). */
   onRefused?: (reason: string, problems?: IpamProblem[]) => void;
+  /** A new base is on disk; `ms` from the start of its build to the header's rename. */
+  onBaseWritten?: (written: { revision: number; reservations: number; bytes: number; ms: number }) => void;
 }
 
 /** 1: one JSON document, re-validated at load. 2: a JSON header naming a binary columns file and its SHA-256. */
@@ -212,9 +214,11 @@ export class AppliedStateStore {
       this.baseDirty = false;
       this.pendingLines = [];
       if (state === undefined) return;
+      // The log is emptied once this base is on disk: deltas applied while it is written (a million reservations
+      // take a second) count towards the next compaction from zero, or they would order a second base at once.
+      this.logLines = 0;
       await this.writeBase(state);
       await writeAtomically(this.logPath, '');
-      this.logLines = 0;
       return;
     }
     if (this.pendingLines.length === 0) return;
@@ -236,6 +240,7 @@ export class AppliedStateStore {
    * million reservations that was a second of the packet loop's time in one piece.
    */
   private async writeBase(state: BaseToWrite): Promise<void> {
+    const started = performance.now();
     const reservations = state.reservations instanceof ReservationColumns ? state.reservations : await betweenPackets(state.reservations);
     const keys = state.keys?.columns === reservations ? state.keys : await betweenPackets(ColumnsIndex.building(reservations));
     const { file, bytes, sha256 } = await writeColumnsFile(this.options.dir, columnsSections(reservations, keys));
@@ -244,6 +249,7 @@ export class AppliedStateStore {
       subnets: state.subnets, reservations: { file, count: reservations.count, bytes, sha256 },
     };
     await writeAtomically(this.basePath, JSON.stringify({ ...header, sha256: sha256Hex(JSON.stringify(header)) }));
+    this.options.onBaseWritten?.({ revision: state.revision, reservations: reservations.count, bytes, ms: Math.round(performance.now() - started) });
     // Older bases, and a tmp file a kill left behind mid-write: only the file the header names is ever read.
     for (const name of await readdir(this.options.dir)) {
       if (BIN_OR_TMP.test(name) && name !== file) await unlink(join(this.options.dir, name)).catch(() => undefined);

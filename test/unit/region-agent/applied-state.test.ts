@@ -74,6 +74,20 @@ describe('AppliedStateStore', () => {
     expect(JSON.parse(readFileSync(join(dir, 'applied.json'), 'utf8')).format).toBe(2);
   });
 
+  it('tells of each base it writes, and of no delta append', async () => {
+    const dir = tempDir();
+    const told: { revision: number; reservations: number; bytes: number; ms: number }[] = [];
+    const store = new AppliedStateStore({ dir, onBaseWritten: (w) => told.push(w) }, () => RICH_BASE);
+    store.baseChanged();
+    await store.flush();
+    store.delta(put(10, 12));
+    await store.flush();
+    expect(told).toHaveLength(1);
+    const bin = binFiles(dir)[0] ?? '';
+    expect(told[0]).toMatchObject({ revision: 9, reservations: 4, bytes: readFileSync(join(dir, bin)).length });
+    expect(told[0]?.ms).toBeGreaterThanOrEqual(0);
+  });
+
   it('debounces: a burst of deltas costs one append, done without an explicit flush', async () => {
     const dir = tempDir();
     const store = new AppliedStateStore({ dir, debounceMs: 20 }, () => BASE);
@@ -112,6 +126,36 @@ describe('AppliedStateStore', () => {
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
     expect(loaded?.base.revision).toBe(6);
     expect(loaded?.deltas).toEqual([]);
+  });
+
+  it('counts deltas applied during a base write towards the next compaction, not the one being written', async () => {
+    const dir = tempDir();
+    let current = BASE;
+    let duringWrite: (() => void) | undefined;
+    const bases: number[] = [];
+    const store = new AppliedStateStore({ dir, compactAfter: 3, onBaseWritten: (w) => bases.push(w.revision) }, () => {
+      // Runs as the base write starts; the microtask lands once it is under way, as a delta between its slices would.
+      if (duringWrite !== undefined) queueMicrotask(duringWrite);
+      return current;
+    });
+    store.baseChanged();
+    await store.flush();
+    store.delta(put(4, 14));
+    store.delta(put(5, 15));
+    await store.flush();
+    store.delta(put(6, 16)); // the log's third line: compaction is due
+    current = { ...BASE, revision: 6, entryId: '106-0' };
+    duringWrite = () => {
+      duringWrite = undefined;
+      store.delta(put(7, 17));
+      current = { ...BASE, revision: 7, entryId: '107-0' };
+    };
+    await store.flush();
+    await store.flush();
+    expect(bases).toEqual([3, 6]);
+    const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
+    expect(loaded?.base.revision).toBe(6);
+    expect(loaded?.deltas.map((d) => d.revision)).toEqual([7]);
   });
 
   it('round-trips every reservation field, the subnets and the position exactly', async () => {
