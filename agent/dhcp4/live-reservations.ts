@@ -199,7 +199,7 @@ interface ColumnsPlan {
 
 function* buildColumns(builder: ColumnsBuilder, plan: ColumnsPlan): Generator<void, ReservationColumns> {
   const { base, keep, keepRow, sliceRows } = plan;
-  if (keepRow === undefined) builder.copyRows(base, keep);
+  if (keepRow === undefined) yield* builder.copyRowsInSlices(base, keep, sliceRows);
   else {
     for (let start = 0; start < base.count; start += sliceRows) {
       builder.copyRows(base, keep, keepRow, start, Math.min(base.count, start + sliceRows));

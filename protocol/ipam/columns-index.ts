@@ -16,7 +16,12 @@ interface SavedTables {
 function* emptyTables(columns: ReservationColumns, sliceSlots: number): Generator<void, SavedTables> {
   const { idLength } = columns.arrays;
   let withIds = 0;
-  for (let row = 0; row < columns.count; row++) if (idLength[row] !== 0) withIds++;
+  // Counted a slice at a time too: over a million rows this loop alone held the packet loop for 8-15 ms.
+  for (let from = 0; from < columns.count; from += sliceSlots) {
+    const to = Math.min(columns.count, from + sliceSlots);
+    for (let row = from; row < to; row++) if (idLength[row] !== 0) withIds++;
+    if (to < columns.count) yield;
+  }
   const table = function* (capacity: number): Generator<void, RowHashTable> {
     return new RowHashTable(0, { slots: yield* RowHashTable.emptySlotsInSlices(capacity, sliceSlots), count: 0 });
   };

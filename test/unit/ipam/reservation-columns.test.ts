@@ -102,6 +102,19 @@ describe('ReservationColumns', () => {
     builder.add(many[1] as Reservation);
     builder.copyRows(columns, all);
     expect([...builder.finish().entries()]).toEqual([many[1], ...many]);
+    // In slices of 100 rows, on both paths: the same rows, with a yield per slice (and per slice of text).
+    const sliced = (to: readonly string[], keepSubnet: (c: string) => boolean) => {
+      const into = new ColumnsBuilder(to, 0);
+      let yields = 0;
+      for (const _ of into.copyRowsInSlices(columns, keepSubnet, 100)) yields++;
+      return { rows: [...into.finish().entries()], yields };
+    };
+    const arrays = sliced(cidrs, all);
+    expect(arrays.rows).toEqual(many);
+    expect(arrays.yields).toBeGreaterThanOrEqual(columns.count / 100 + 1);
+    const rowWise = sliced(reordered, not30);
+    expect(rowWise.rows).toEqual(rowByRow(reordered, not30, all));
+    expect(rowWise.yields).toBe(columns.count / 100);
   });
 
   it('builds the same index in slices as in one piece, duplicates included, yielding between slices', () => {
