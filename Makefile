@@ -4,7 +4,7 @@ CONFIG ?=
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 UDP_BATCH_ADDON := native/udp-batch/build/udp_batch.node
 
-.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-reconfig bench-discovery clean install uninstall
+.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-reconfig bench-churn bench-discovery clean install uninstall
 
 all: build
 
@@ -48,14 +48,18 @@ typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .
 
 # Benchmarks print tables (recorded in README.md); they are not timed tests and never run in `make test`.
-bench: bench-dhcp4 bench-reconfig bench-region bench-discovery
+bench: bench-dhcp4 bench-reconfig bench-churn bench-region bench-discovery
 
 bench-dhcp4: deps build
 	test/bench/dhcp4/run.sh
 
 # Publish → first ACK carrying the new reservation under perfdhcp load, rackd vs Kea config-set (run.sh takes the bench lock).
 bench-reconfig: deps build
-	test/bench/reconfig/run.sh
+	test/bench/reconfig/run.sh test/bench/reconfig/reconfig.bench.ts
+
+# perfdhcp load on 1,000,000 reservations in region mode, alone and while deltas force a base write and a fold.
+bench-churn: deps build
+	test/bench/reconfig/run.sh test/bench/reconfig/churn.bench.ts
 
 bench-region: deps build
 	npx vitest run --config test/bench/vitest.config.ts test/bench/region.bench.ts

@@ -27,7 +27,7 @@ export interface LoadSummary {
 }
 
 export class BackgroundLoad {
-  private readonly results: { startedAt: number; result: PerfdhcpResult }[] = [];
+  private readonly results: { startedAt: number; endedAt: number; result: PerfdhcpResult }[] = [];
   private stopping = false;
   private readonly loop: Promise<void>;
   private failure: unknown;
@@ -64,12 +64,27 @@ export class BackgroundLoad {
     return summarise(this.results.filter((r) => r.startedAt + chunkMs > from).map((r) => r.result));
   }
 
+  /** When run `index` (0 first) ended, ms since the epoch; NaN before it has. */
+  endOfRun(index: number): number {
+    return this.results[index]?.endedAt ?? NaN;
+  }
+
+  /** The runs that overlap [from, to) (ms since the epoch), summed; call after stop(). */
+  overlapping(from: number, to: number): LoadSummary {
+    return summarise(this.results.filter((r) => r.endedAt > from && r.startedAt < to).map((r) => r.result));
+  }
+
+  /** The runs wholly inside [from, to]: a baseline that nothing after `to` has touched. */
+  within(from: number, to: number): LoadSummary {
+    return summarise(this.results.filter((r) => r.startedAt >= from && r.endedAt <= to).map((r) => r.result));
+  }
+
   private async runLoop(): Promise<void> {
     const { iface, server, macList, rate } = this.options;
     while (!this.stopping) {
       const startedAt = Date.now();
       const result = await runPerfdhcp(this.lab, this.ns, { iface, server, macList, rate, periodS: this.options.chunkS ?? 5 });
-      this.results.push({ startedAt, result });
+      this.results.push({ startedAt, endedAt: Date.now(), result });
     }
   }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make bench-reconfig`: builds rackd, runs the reconfiguration-under-load bench (reconfig.bench.ts) in rkc-*
-# namespaces under the shared bench lock, and removes those namespaces however the run ends, Ctrl-C included.
+# `make bench-reconfig` and `make bench-churn`: builds rackd, runs the bench file given (reconfig.bench.ts or
+# churn.bench.ts) in rkc-* namespaces under the shared bench lock, and removes those namespaces however the run
+# ends, Ctrl-C included.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 source test/bench/support/bench-run.sh

@@ -1,5 +1,5 @@
-// The reconfiguration benchmark runs on its own (`make bench-reconfig`), never in `make test`: one file, no
-// parallelism, long timeouts; it prints a table rather than passing or failing on figures.
+// The reconfiguration benchmarks run on their own (`make bench-reconfig`, `make bench-churn`), never in `make test`:
+// one file at a time, no parallelism, long timeouts; they print tables rather than passing or failing on figures.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
