@@ -164,8 +164,8 @@ export class ColumnsBuilder {
   }
 
   /**
-   * copyRows of every row of every subnet, `sliceRows` rows at a time (yielding between): the arrays copied as they
-   * are when they can be (copyAll), else row by row.
+   * copyRows of every row of the subnets `keepSubnet` keeps, `sliceRows` rows at a time (yielding between): the
+   * arrays copied as they are when they can be (copyAll), else row by row.
    */
   *copyRowsInSlices(from: ReservationColumns, keepSubnet: (cidr: string) => boolean, sliceRows: number): Generator<void> {
     if (this.canCopyAll(from, this.remap(from, keepSubnet))) return yield* this.copyAll(from, sliceRows);

@@ -1,6 +1,7 @@
 // DHCP while the region streams deltas into a large rack (issue 7 targets 3 and 4 together; PROTOCOL.md §4.3–§4.4):
-// perfdhcp load as a relay (RFC 2131 §4.1) first alone, then while put-reservation deltas arrive at a steady rate,
-// long enough that rackd rewrites its state base (every 10,000 deltas) and folds its overlay in the middle of it.
+// perfdhcp load as a relay (RFC 2131 §4.1) first alone, then while the bench publishes deltas to a stream no rack
+// reads (its own CPU cost), then while put-reservation deltas reach rackd at a steady rate, long enough that rackd
+// rewrites its state base (every 10,000 deltas) and folds its overlay in the middle of it.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ const BASELINE_RUNS = Number(env.BENCH_CHURN_BASELINE_RUNS ?? 3);
 const CHUNK_S = 5;
 const RACK = 'rack-churn';
 const PREFIX = 'churn';
+/** A stream no rack reads: the same publishing work on this machine, with nothing for rackd to do. */
+const CONTROL_PREFIX = 'churn-control';
 
 let bench: ReconfigLab;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +55,10 @@ function loadRow(what: string, load: LoadSummary): string {
   return `${what.padEnd(34)} ${String(load.runs).padStart(4)} ${String(load.discovers).padStart(9)} ${String(load.acks).padStart(9)} ${load.dropPct.toFixed(3).padStart(7)}% ${load.offerAvgMs.toFixed(2).padStart(9)} ${load.ackAvgMs.toFixed(2).padStart(8)}`;
 }
 
-/** Publishes DELTAS new reservations, paced by schedule (publish i at start + i/rate, at once when behind). */
+/**
+ * Publishes DELTAS new reservations, paced by schedule (publish i at start + i/rate, at once when behind). The
+ * publisher shares the two CPUs with rackd and perfdhcp, so the control window runs it against a stream nobody reads.
+ */
 async function publishDeltas(region: RegionClient): Promise<{ xaddMs: Map<number, number>; elapsedMs: number }> {
   const xaddMs = new Map<number, number>();
   const start = Date.now();
@@ -69,6 +75,7 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
   const redisServer = await UnixRedis.start();
   const redis = new Redis({ path: redisServer.socketPath });
   const region = new RegionClient(redis, { secret: Buffer.from(SECRET_TEXT), prefix: PREFIX });
+  const control = new RegionClient(redis, { secret: Buffer.from(SECRET_TEXT), prefix: CONTROL_PREFIX });
   let rack: RackdHandle | undefined;
   let load: BackgroundLoad | undefined;
   try {
@@ -76,6 +83,7 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
     writeFileSync(macList, `${Array.from({ length: LOAD_MACS }, (_, i) => macOf(i)).join('\n')}\n`);
     const reservations = Array.from({ length: BASE }, (_, i) => ({ mac: macOf(i), ip: ipOf(i) }));
     const snapshot = await region.publishSnapshot({ subnets: [{ cidr: SUBNET, gateway: RELAY_IP, lease_time: 3600 }], reservations });
+    await control.publishSnapshot({ subnets: [{ cidr: SUBNET, gateway: RELAY_IP, lease_time: 3600 }], reservations: [] });
     const config = join(bench.dir, 'rackd.yaml');
     writeFileSync(config, RACKD_BENCH_CONFIG);
     rack = await startRackd(bench.lab, bench.srv, {
@@ -92,13 +100,16 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
     await load.waitForRuns(1); // warm-up
     const baselineFrom = load.endOfRun(0);
     await load.waitForRuns(1 + BASELINE_RUNS);
+    const controlFrom = Date.now();
+    const controlled = await publishDeltas(control);
     const churnFrom = Date.now();
     const { xaddMs, elapsedMs } = await publishDeltas(region);
     const churnTo = Date.now();
     const last = Math.max(...xaddMs.keys());
     await rackd.waitForEvent('region.sync.applied', (l) => Number(l.revision) >= last, 60_000);
     const summary = await load.stop(0);
-    const baseline = load.within(baselineFrom, churnFrom);
+    const baseline = load.within(baselineFrom, controlFrom);
+    const controlLoad = load.within(controlFrom, churnFrom);
     const churn = load.overlapping(churnFrom, churnTo);
 
     const appliedAt = new Map(rackd.events('region.sync.applied').map((l) => [Number(l.revision), Number(l.time)]));
@@ -111,6 +122,7 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
       `DHCP under a delta stream: ${BASE} reservations in region mode, perfdhcp ${LOAD_RATE}/s over ${LOAD_MACS} of them in ${CHUNK_S} s runs, ${new Date().toISOString()}`,
       `${'window'.padEnd(34)} runs DISCOVERs      ACKs   drops  OFFER ms   ACK ms`,
       loadRow(`load alone (${BASELINE_RUNS} runs)`, baseline),
+      loadRow(`deltas to no rack (${(controlled.elapsedMs / 1000).toFixed(1)} s)`, controlLoad),
       loadRow(`with ${DELTAS} deltas (${(elapsedMs / 1000).toFixed(1)} s)`, churn),
       loadRow('every run, warm-up included', summary),
       `deltas: ${DELTAS} at ${((DELTAS * 1000) / elapsedMs).toFixed(0)}/s; XADD→region.sync.applied ms: ${latencyLine(latencies)}`,
@@ -126,6 +138,7 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
     await load?.stop(0).catch(() => undefined);
     await rack?.stop();
     region.close();
+    control.close();
     redis.disconnect();
     await redisServer.stop();
   }

@@ -54,14 +54,13 @@ export class BackgroundLoad {
     }
   }
 
-  /** Lets the run in progress finish, then sums the runs that started at or after `from` (ms since the epoch). */
+  /** Lets the run in progress finish, then sums the runs still going at or after `from` (ms since the epoch). */
   async stop(from: number): Promise<LoadSummary> {
     this.stopping = true;
     await this.loop;
     if (this.failure !== undefined) throw this.failure;
     // A run that started before `from` but was still going counts too: its drops overlap the measurement.
-    const chunkMs = (this.options.chunkS ?? 5) * 1000;
-    return summarise(this.results.filter((r) => r.startedAt + chunkMs > from).map((r) => r.result));
+    return this.overlapping(from, Infinity);
   }
 
   /** When run `index` (0 first) ended, ms since the epoch; NaN before it has. */
