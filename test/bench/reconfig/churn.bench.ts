@@ -52,7 +52,8 @@ function latencyLine(values: readonly number[]): string {
 }
 
 function loadRow(what: string, load: LoadSummary): string {
-  return `${what.padEnd(34)} ${String(load.runs).padStart(4)} ${String(load.discovers).padStart(9)} ${String(load.acks).padStart(9)} ${load.dropPct.toFixed(3).padStart(7)}% ${load.offerAvgMs.toFixed(2).padStart(9)} ${load.ackAvgMs.toFixed(2).padStart(8)}`;
+  const delays = `${load.offerAvgMs.toFixed(2)}/${load.offerMaxMs.toFixed(1)}`.padStart(13) + `${load.ackAvgMs.toFixed(2)}/${load.ackMaxMs.toFixed(1)}`.padStart(13);
+  return `${what.padEnd(34)} ${String(load.runs).padStart(4)} ${String(load.discovers).padStart(9)} ${String(load.acks).padStart(9)} ${load.dropPct.toFixed(3).padStart(7)}% ${delays}`;
 }
 
 /**
@@ -120,7 +121,7 @@ it(`rackd in region mode on ${BASE} reservations: perfdhcp ${LOAD_RATE}/s alone,
     console.log([
       '',
       `DHCP under a delta stream: ${BASE} reservations in region mode, perfdhcp ${LOAD_RATE}/s over ${LOAD_MACS} of them in ${CHUNK_S} s runs, ${new Date().toISOString()}`,
-      `${'window'.padEnd(34)} runs DISCOVERs      ACKs   drops  OFFER ms   ACK ms`,
+      `${'window'.padEnd(34)} runs DISCOVERs      ACKs    drops OFFER avg/max  ACK avg/max (ms)`,
       loadRow(`load alone (${BASELINE_RUNS} runs)`, baseline),
       loadRow(`deltas to no rack (${(controlled.elapsedMs / 1000).toFixed(1)} s)`, controlLoad),
       loadRow(`with ${DELTAS} deltas (${(elapsedMs / 1000).toFixed(1)} s)`, churn),

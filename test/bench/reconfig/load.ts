@@ -24,6 +24,9 @@ export interface LoadSummary {
   /** perfdhcp's own mean DISCOVER→OFFER and REQUEST→ACK delays, weighted by replies. */
   offerAvgMs: number;
   ackAvgMs: number;
+  /** The longest DISCOVER→OFFER and REQUEST→ACK delays of any counted run: a stall shows here, not in the mean. */
+  offerMaxMs: number;
+  ackMaxMs: number;
 }
 
 export class BackgroundLoad {
@@ -94,7 +97,11 @@ function summarise(runs: PerfdhcpResult[]): LoadSummary {
   let offers = 0;
   let offerDelay = 0;
   let ackDelay = 0;
+  let offerMaxMs = NaN;
+  let ackMaxMs = NaN;
   for (const run of runs) {
+    if (!(run.discover.maxMs <= offerMaxMs)) offerMaxMs = run.discover.maxMs;
+    if (!(run.request.maxMs <= ackMaxMs)) ackMaxMs = run.request.maxMs;
     const runAcks = Number.isFinite(run.request.received) ? run.request.received : 0;
     discovers += run.discover.sent;
     acks += runAcks;
@@ -104,6 +111,6 @@ function summarise(runs: PerfdhcpResult[]): LoadSummary {
   }
   return {
     runs: runs.length, discovers, acks, dropPct: discovers === 0 ? NaN : (100 * (discovers - acks)) / discovers,
-    offerAvgMs: offers === 0 ? NaN : offerDelay / offers, ackAvgMs: acks === 0 ? NaN : ackDelay / acks,
+    offerAvgMs: offers === 0 ? NaN : offerDelay / offers, ackAvgMs: acks === 0 ? NaN : ackDelay / acks, offerMaxMs, ackMaxMs,
   };
 }

@@ -100,6 +100,33 @@ describe('RegionSync with a real redis-server', () => {
     expect(log.lines.filter((l) => l.event === 'region.status').map((l) => l.to)).toEqual(['connecting', 'degraded']);
   });
 
+  it('applies a backlog of deltas a slice at a time, so packets are not held until the whole read is applied', async () => {
+    // Each log line is stamped with how many event-loop turns (setImmediate) had run when it was written.
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    const stamped: Line[] = [];
+    const logger = pino({ level: 'info' }, { write: (text: string) => void stamped.push({ ...(JSON.parse(text) as Line), turns }) });
+    const { make, region } = setup({ logger });
+    cleanups.push(() => void (ticking = false));
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+    // 200 deltas waiting before the rack starts: it reads them in one XREAD (COUNT 500).
+    for (let n = 2; n <= 201; n++) await region.putReservation(res(n));
+    const sync = make();
+    tick();
+    await sync.start();
+    const deadline = Date.now() + 10_000;
+    const applied = () => stamped.filter((l) => l.event === 'region.sync.applied' && l.change === 'put-reservation');
+    while (applied().length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(applied().map((l) => l.revision)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+    expect(ipOf(sync, 201)).toBe(res(201).ip);
+    // In one piece, every line of the batch would carry the same count.
+    expect(new Set(applied().map((l) => l.turns)).size).toBeGreaterThan(1);
+  });
+
   it('re-syncs from the latest snapshot after a gap, and serves from disk on the next start', async () => {
     const { make, region, redis, prefix, log, stateDir } = setup();
     await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
