@@ -181,7 +181,7 @@ export class ColumnsBuilder {
 
   /** Empty, and every subnet of `from` kept in the same slot: the arrays can be copied as they are. */
   private canCopyAll(from: ReservationColumns, remap: Int32Array): boolean {
-    return this.count === 0 && this.textLength === 0 && remap.every((slot, i) => slot === i);
+    return this.count === 0 && remap.every((slot, i) => slot === i);
   }
 
   /**
@@ -200,7 +200,7 @@ export class ColumnsBuilder {
       yield;
     }
     // Text is bytes, not rows: a slice of rows' worth at a typical 32 bytes of host name and client id per row.
-    const textSlice = Math.min(sliceRows * 32, Number.MAX_SAFE_INTEGER);
+    const textSlice = sliceRows * 32;
     for (let at = 0; at < f.text.length; at += textSlice) {
       a.text.set(f.text.subarray(at, Math.min(f.text.length, at + textSlice)), at);
       yield;
@@ -316,13 +316,6 @@ function copyRange(from: ColumnArrays, to: ColumnArrays, start: number, end: num
 
 /** `to`'s arrays are at least as long as `from`'s. */
 function copyArrays(from: ColumnArrays, to: ColumnArrays): void {
-  to.ip.set(from.ip);
-  to.macLo.set(from.macLo);
-  to.macHi.set(from.macHi);
-  to.subnet.set(from.subnet);
-  to.hostStart.set(from.hostStart);
-  to.hostLength.set(from.hostLength);
-  to.idStart.set(from.idStart);
-  to.idLength.set(from.idLength);
+  copyRange(from, to, 0, from.ip.length);
   to.text.set(from.text);
 }

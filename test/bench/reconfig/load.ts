@@ -97,11 +97,7 @@ function summarise(runs: PerfdhcpResult[]): LoadSummary {
   let offers = 0;
   let offerDelay = 0;
   let ackDelay = 0;
-  let offerMaxMs = NaN;
-  let ackMaxMs = NaN;
   for (const run of runs) {
-    if (!(run.discover.maxMs <= offerMaxMs)) offerMaxMs = run.discover.maxMs;
-    if (!(run.request.maxMs <= ackMaxMs)) ackMaxMs = run.request.maxMs;
     const runAcks = Number.isFinite(run.request.received) ? run.request.received : 0;
     discovers += run.discover.sent;
     acks += runAcks;
@@ -111,6 +107,8 @@ function summarise(runs: PerfdhcpResult[]): LoadSummary {
   }
   return {
     runs: runs.length, discovers, acks, dropPct: discovers === 0 ? NaN : (100 * (discovers - acks)) / discovers,
-    offerAvgMs: offers === 0 ? NaN : offerDelay / offers, ackAvgMs: acks === 0 ? NaN : ackDelay / acks, offerMaxMs, ackMaxMs,
+    offerAvgMs: offers === 0 ? NaN : offerDelay / offers, ackAvgMs: acks === 0 ? NaN : ackDelay / acks,
+    offerMaxMs: runs.length === 0 ? NaN : Math.max(...runs.map((r) => r.discover.maxMs)),
+    ackMaxMs: runs.length === 0 ? NaN : Math.max(...runs.map((r) => r.request.maxMs)),
   };
 }
