@@ -84,12 +84,14 @@ export class RowHashTable {
 
   /**
    * Empty slots for `capacity` rows, filled a slice of `sliceSlots` at a time: the fill is what touches the new
-   * memory, and two 8 MB tables took 60 ms of page faults in one piece.
+   * memory, and two 8 MB tables took 60 ms of page faults in one piece. The memory is not zeroed first (every slot
+   * is filled before the table is handed out): zeroing it touched all 8 MB at once, 22 ms in one slice of a fold.
    */
   static *emptySlotsInSlices(capacity: number, sliceSlots: number): Generator<void, Int32Array> {
     let size = 16;
     while (size < capacity * 2) size *= 2;
-    const slots = new Int32Array(size);
+    const bytes = Buffer.allocUnsafeSlow(size * Int32Array.BYTES_PER_ELEMENT);
+    const slots = new Int32Array(bytes.buffer, bytes.byteOffset, size);
     for (let at = 0; at < size; at += sliceSlots) {
       slots.fill(EMPTY, at, at + sliceSlots);
       if (at + sliceSlots < size) yield;
