@@ -85,9 +85,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   const rackd = new Rackd({ ipamPath: options.ipam, interfaces: options.interfaces, stateDir: options.state_dir, logger, region, discovery: options.discovery, rateLimit: rateLimitOptions(options.rate_limit) });
   const service = new ServiceShell(rackd, { logger, metricsListen: options.metrics_listen });
-  try {
+  const starting = (async () => {
     await rackd.start();
     await service.start();
+  })();
+  // Before the first await: a SIGHUP that arrives while starting (systemd's reload right after READY=1) must
+  // queue a reload, not meet Node's default action and kill the daemon.
+  reloadOnSighup(rackd, logger, starting);
+  try {
+    await starting;
   } catch (error) {
     const message = error instanceof StartupError ? error.message : String((error as Error).stack ?? error);
     logger.fatal({ event: 'rackd.fatal' }, message);
@@ -111,14 +117,23 @@ async function regionOptions(options: FileOptions): Promise<RegionModeOptions | 
   return { redisUrl: options.redis, rackId: options.rack_id, secret, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
 }
 
-function serveUntilSignalled(rackd: Rackd, logger: ReturnType<typeof createLogger>): Promise<number> {
-  let reloading = Promise.resolve();
+/** Reloads queue behind start-up and behind each other, so two quick SIGHUPs never interleave. */
+function reloadOnSighup(rackd: Rackd, logger: ReturnType<typeof createLogger>, starting: Promise<void>): void {
+  let reloading = starting.then(() => true, () => false);
   process.on('SIGHUP', () => {
-    // Reloads queue behind each other so two quick SIGHUPs never interleave.
-    reloading = reloading.then(() => rackd.reload()).catch((error: unknown) => {
-      logger.error({ event: 'config.reload-failed', err: error }, 'reload failed; the last good config keeps serving');
-    });
+    reloading = reloading
+      .then(async (started) => {
+        if (started) await rackd.reload();
+        return started;
+      })
+      .catch((error: unknown) => {
+        logger.error({ event: 'config.reload-failed', err: error }, 'reload failed; the last good config keeps serving');
+        return true;
+      });
   });
+}
+
+function serveUntilSignalled(rackd: Rackd, logger: ReturnType<typeof createLogger>): Promise<number> {
   return new Promise((resolve) => {
     const stop = (signal: string) => {
       logger.info({ event: 'rackd.stopping', signal }, `${signal} received, stopping`);
