@@ -2,6 +2,7 @@
 // server's decisions (RFC 2131 §4.3), refusals of region entries (§8), and interface changes.
 
 import { messageTypeName } from '../../protocol/dhcp4/message.js';
+import { getOption } from '../../protocol/dhcp4/options.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import type { Refusal } from '../../protocol/region/entry.js';
 import type { RackEvent, RackEventOf } from '../../protocol/region/events.js';
@@ -23,8 +24,8 @@ function dhcpType(type: number | undefined): DhcpMessageType | undefined {
 
 /** Untrusted client text: latin1 as sent, bounded, kept under `requested` (never spread into a log object). */
 function requested(request: Dhcp4Message): { hostname?: string; vendor_class?: string } | undefined {
-  const host = request.options.get(12)?.toString('latin1').slice(0, 255);
-  const vendor = request.options.get(60)?.toString('latin1').slice(0, 255);
+  const host = getOption(request.options, 'host-name')?.slice(0, 255);
+  const vendor = getOption(request.options, 'vendor-class-identifier')?.slice(0, 255);
   if (host === undefined && vendor === undefined) return undefined;
   return { ...(host === undefined ? {} : { hostname: host }), ...(vendor === undefined ? {} : { vendor_class: vendor }) };
 }

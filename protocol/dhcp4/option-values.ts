@@ -28,6 +28,17 @@ function u16At(data: Uint8Array, at: number): number {
   return ((data[at] as number) << 8) | (data[at + 1] as number);
 }
 
+/**
+ * RFC 2132 §2: "Options containing NVT ASCII data SHOULD NOT include a trailing NULL; however, the receiver of
+ * such options MUST be prepared to delete trailing nulls if they exist." Real clients send them (host name
+ * `6e617331 00`), so a string's length stops before them.
+ */
+function withoutTrailingNuls(data: Uint8Array): number {
+  let end = data.length;
+  while (end > 0 && data[end - 1] === 0) end--;
+  return end;
+}
+
 type Decoders = { [T in OptionType]: (data: Uint8Array) => OptionValueByType[T] };
 
 const DECODERS: Decoders = {
@@ -47,7 +58,7 @@ const DECODERS: Decoders = {
     if (d[0] !== 0 && d[0] !== 1) throw new DecodeError('bool', `value ${d[0]}, expected 0 or 1`, 0);
     return d[0] === 1;
   },
-  string: (d) => Buffer.from(d.buffer, d.byteOffset, d.length).toString('latin1'),
+  string: (d) => Buffer.from(d.buffer, d.byteOffset, withoutTrailingNuls(d)).toString('latin1'),
   bytes: (d) => Buffer.from(d),
   'u8-list': (d) => Array.from(d),
   'u16-list': (d) => {

@@ -35,6 +35,17 @@ describe('option value codecs', () => {
     check('domain-list', ['eng.example.com', 'example.com'], '03656e67076578616d706c6503636f6d00c004');
   });
 
+  it('drops trailing NULs from strings (RFC 2132 §2: the receiver MUST be prepared to delete them)', () => {
+    // Host name and domain as real clients send them, seen in public captures: "nas1\0", "unx.ca\0".
+    expect(decodeOptionValue('string', Buffer.from('6e61733100', 'hex'))).toBe('nas1');
+    expect(decodeOptionValue('string', Buffer.from('756e782e63610000', 'hex'))).toBe('unx.ca');
+    expect(decodeOptionValue('string', Buffer.from('00', 'hex'))).toBe('');
+    // A NUL inside the string is data, not a terminator.
+    expect(decodeOptionValue('string', Buffer.from('610062', 'hex'))).toBe('a\u0000b');
+    const options = new Map([[12, Buffer.from('nas1\0', 'latin1')]]);
+    expect(getOption(options, 'host-name')).toBe('nas1');
+  });
+
   it('refuses wrong lengths with a DecodeError naming the type', () => {
     const cases: [OptionType, string][] = [
       ['ipv4', '0a00'],
