@@ -1,9 +1,11 @@
 // Builds DHCPOFFER / DHCPACK / DHCPNAK messages (RFC 2131 §4.3.1–§4.3.5, Table 3) from precompiled option
-// Buffers, in a fixed order: 53, 54, lease times, 1, requested options in option-55 order (RFC 2132 §9.8), custom, 82.
+// Buffers, in a fixed order: 53, 54, lease times, 1, requested options in option-55 order (RFC 2132 §9.8), custom,
+// 60 for network boot, 61 echoed (RFC 6842 §3), 82 echoed (RFC 3046 §2.2).
 
 import { encodingLengthDhcp4 } from '../../protocol/dhcp4/codec.js';
 import { inlineLength } from '../../protocol/dhcp4/option-placement.js';
 import { BootOp, BROADCAST_FLAG, MessageType } from '../../protocol/dhcp4/message.js';
+import { isPxeBootServerOption } from '../../protocol/dhcp4/pxe-vendor-options.js';
 import type { Dhcp4Message, Dhcp4Options } from '../../protocol/dhcp4/message.js';
 import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { BootAnswer } from './boot.js';
@@ -15,8 +17,9 @@ export const MIN_MAX_MESSAGE_LENGTH = 576;
 const MESSAGE_TYPE_OPTIONS: ReadonlyMap<MessageType, Buffer> = new Map(
   [MessageType.Offer, MessageType.Ack, MessageType.Nak].map((type) => [type, Buffer.from([type])]),
 );
-/** Options trimming may never drop: the reply is meaningless without them (82: RFC 3046 §2.2). */
-const ESSENTIAL_CODES: ReadonlySet<number> = new Set([53, 54, 51, 1, 82]);
+/** Options trimming may never drop: the reply is meaningless without them (61: RFC 6842 §3, 82: RFC 3046 §2.2). */
+const ESSENTIAL_CODES: ReadonlySet<number> = new Set([53, 54, 51, 1, 61, 82]);
+const PXE_CLIENT = Buffer.from('PXEClient', 'latin1');
 
 export interface LeaseReplyInput {
   request: Dhcp4Message;
@@ -94,6 +97,14 @@ function addRequestedOptions(options: Dhcp4Options, input: LeaseReplyInput): voi
   }
 }
 
+/** RFC 6842 §3: the client identifier goes back unmodified; RFC 3046 §2.2: so does the relay agent information. */
+function echoClientOptions(request: Dhcp4Message, options: Dhcp4Options): void {
+  const clientId = request.options.get(61);
+  if (clientId !== undefined) options.set(61, clientId);
+  const relayInfo = request.options.get(82);
+  if (relayInfo !== undefined) options.set(82, relayInfo);
+}
+
 export function buildLeaseReply(input: LeaseReplyInput): Dhcp4Message {
   const { request, subnet, boot } = input;
   const options: Dhcp4Options = new Map();
@@ -106,11 +117,13 @@ export function buildLeaseReply(input: LeaseReplyInput): Dhcp4Message {
   }
   options.set(1, subnet.options.get(1) as Buffer);
   addRequestedOptions(options, input);
-  if (boot?.vendorClass !== undefined) options.set(60, boot.vendorClass);
+  // A name too long for the `file` field reaches the client in option 67 only, asked for or not.
+  if (boot?.bootFileOption !== undefined && boot.file === '' && !options.has(67)) options.set(67, boot.bootFileOption);
   // Operator-set options go out whether requested or not (Kea's always-send); same code replaces in place.
   for (const [code, data] of input.reservation.customOptions) options.set(code, data);
-  const relayInfo = request.options.get(82);
-  if (relayInfo !== undefined) options.set(82, relayInfo);
+  if (boot?.vendorClass !== undefined) options.set(60, boot.vendorClass);
+  else if (boot?.pxeClient === true && isPxeBootServerOption(options.get(43))) options.set(60, PXE_CLIENT);
+  echoClientOptions(request, options);
 
   const reply = replyHeader(request, options);
   // Table 3: ciaddr echoes the client's in an ACK (RENEWING, REBINDING, INFORM), 0 in an OFFER.
@@ -124,7 +137,7 @@ export function buildLeaseReply(input: LeaseReplyInput): Dhcp4Message {
 }
 
 /**
- * DHCPNAK (RFC 2131 §4.3.2, Table 3): only 53, 54 and 56, plus 82 echoed to a relay (RFC 3046 §2.2);
+ * DHCPNAK (RFC 2131 §4.3.2, Table 3): only 53, 54 and 56, plus 61 (RFC 6842 §3) and 82 (RFC 3046 §2.2) echoed;
  * the broadcast bit is set when relayed so the relay broadcasts it on the client's link.
  */
 export function buildNak(request: Dhcp4Message, serverIdOption: Buffer, message: Buffer): Dhcp4Message {
@@ -132,8 +145,7 @@ export function buildNak(request: Dhcp4Message, serverIdOption: Buffer, message:
   options.set(53, MESSAGE_TYPE_OPTIONS.get(MessageType.Nak) as Buffer);
   options.set(54, serverIdOption);
   options.set(56, message);
-  const relayInfo = request.options.get(82);
-  if (relayInfo !== undefined) options.set(82, relayInfo);
+  echoClientOptions(request, options);
   const reply = replyHeader(request, options);
   if (request.giaddr !== UNSPECIFIED_IPV4) reply.flags |= BROADCAST_FLAG;
   return reply;

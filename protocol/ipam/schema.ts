@@ -21,10 +21,21 @@ const httpUrlSchema = z.string().check((ctx) => {
   }
 });
 
+const scriptUrlSchema = z.string().check((ctx) => {
+  if (!/^(https?|tftp):\/\/[^\s/]+\/\S*$/.test(ctx.value)) {
+    ctx.issues.push({ code: 'custom', message: `"${ctx.value}" is not an http(s) or tftp URL — write it like http://10.20.0.2/boot.ipxe`, input: ctx.value });
+  }
+});
+
+const bootFilesSchema = strictObject(
+  Object.fromEntries(ARCH_NAMES.map((a) => [a, bootFile.optional()])) as Record<BootArchitecture, z.ZodOptional<typeof bootFile>>,
+);
+
 const bootSchema = strictObject({
   next_server: ipv4Schema.optional(),
-  files: strictObject(Object.fromEntries(ARCH_NAMES.map((a) => [a, bootFile.optional()])) as Record<BootArchitecture, z.ZodOptional<typeof bootFile>>).optional(),
+  files: bootFilesSchema.optional(),
   http_url: httpUrlSchema.optional(),
+  ipxe: strictObject({ files: bootFilesSchema.optional(), script: scriptUrlSchema }).optional(),
 });
 
 const list = <T extends z.ZodType>(item: T) => z.array(item);

@@ -43,6 +43,15 @@ export interface BootConfig {
   files?: Partial<Record<BootArchitecture, string>>;
   /** UEFI HTTP boot URL, answered to arch 16/19 with option 60 "HTTPClient". */
   http_url?: string;
+  /** iPXE chainloading: firmware PXE loads iPXE, and iPXE (user class "iPXE") gets `script`, so it never loops. */
+  ipxe?: IpxeConfig;
+}
+
+export interface IpxeConfig {
+  /** The iPXE binary (from next_server) per architecture for firmware PXE; an architecture not named gets `files`. */
+  files?: Partial<Record<BootArchitecture, string>>;
+  /** What a client that is already iPXE loads: an http(s) or tftp URL, usually an iPXE script. */
+  script: string;
 }
 
 export interface Subnet4Config {

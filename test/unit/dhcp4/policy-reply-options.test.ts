@@ -24,6 +24,33 @@ function offer(spec: RequestSpec, where = arrival(), cfg = config): Extract<Dhcp
 
 const codes = (d: { reply: { options: Map<number, Buffer> } }): number[] => [...d.reply.options.keys()];
 
+describe('client identifier (RFC 6842 §3: returned unmodified)', () => {
+  const CLIENT_ID: [number, number[]] = [61, [1, 0x52, 0x54, 0, 0, 0, 1]];
+
+  it('is echoed in OFFER and ACK, before option 82', () => {
+    const d = offer({ mac: MAC3, giaddr: '10.40.0.1', options: [[55, [1, 3]], CLIENT_ID, [82, [1, 2, 0x65, 0x31]]] }, relayArrival());
+    expect(d.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
+    expect(codes(d).slice(-2)).toEqual([61, 82]);
+    const ack = handleDhcp4(request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 101]]] }), arrival(), config);
+    expect(ack.kind === 'reply' && ack.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
+  });
+
+  it('is echoed in a NAK', () => {
+    const nak = handleDhcp4(request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 199]]] }), arrival(), config);
+    expect(nak).toMatchObject({ kind: 'reply', messageType: MessageType.Nak });
+    expect(nak.kind === 'reply' && nak.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
+  });
+
+  it('survives trimming to the smallest message size', () => {
+    const d = offer({ options: [[55, [121, 42, 12, 119, 3, 15, 6, 26]], [57, [2, 64]], [61, Array.from({ length: 200 }, (_, i) => i & 0xff)]] });
+    expect(d.reply.options.get(61)?.length).toBe(200);
+  });
+
+  it('is not invented when the client sent none', () => {
+    expect(offer({ options: [[55, [1, 3]]] }).reply.options.has(61)).toBe(false);
+  });
+});
+
 describe('option order', () => {
   it('follows the client\'s option 55 order, then custom options, then 82', () => {
     const d = offer({ mac: MAC3, giaddr: '10.40.0.1', options: [[55, [6, 3, 1, 12]], [82, [1, 2, 0x65, 0x31]]] }, relayArrival());

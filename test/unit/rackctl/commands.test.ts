@@ -135,11 +135,15 @@ describe('rackctl commands against a real redis-server', () => {
   it('puts a subnet from a file with flags over it', async () => {
     const { client, run } = setup();
     await run('snapshot', 'push', writeFile('ok3.yaml', IPAM_YAML));
-    const file = writeFile('subnet.yaml', 'cidr: 10.50.0.0/24\ngateway: 10.50.0.1\nboot:\n  next_server: 10.50.0.2\n  files:\n    bios: pxelinux.0\n');
+    const file = writeFile('subnet.yaml', [
+      'cidr: 10.50.0.0/24', 'gateway: 10.50.0.1', 'boot:', '  next_server: 10.50.0.2', '  files:', '    bios: pxelinux.0',
+      '  ipxe:', '    files: { bios: undionly.kpxe }', '    script: http://10.50.0.2/boot.ipxe', '',
+    ].join('\n'));
     expect((await run('subnet', 'put', '--file', file, '--gateway', '10.50.0.254')).code).toBe(0);
     const last = (await client.configEntries()).at(-1)?.entry;
     expect(last?.ok && last.value.type === 'put-subnet' && last.value.subnet).toMatchObject({
-      cidr: '10.50.0.0/24', gateway: '10.50.0.254', boot: { next_server: '10.50.0.2', files: { bios: 'pxelinux.0' } },
+      cidr: '10.50.0.0/24', gateway: '10.50.0.254',
+      boot: { next_server: '10.50.0.2', files: { bios: 'pxelinux.0' }, ipxe: { files: { bios: 'undionly.kpxe' }, script: 'http://10.50.0.2/boot.ipxe' } },
     });
     const list = await run('subnet', 'put', '--file', writeFile('list.yaml', '- cidr: 10.0.0.0/8\n'));
     expect(list).toMatchObject({ code: 2 });
