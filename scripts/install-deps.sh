@@ -12,6 +12,7 @@ PACKAGES=(
   python3-scapy python3-zeroconf                # crafted 802.1Q frames, mDNS announcer
   arping arp-scan dnsmasq-base                  # discovery peers
   redis-server                                  # region sync tests
+  qemu-system-x86 ovmf seabios ipxe-qemu ipxe   # real firmware network-boots in the tests
   systemd                                       # systemd-analyze verify
 )
 

@@ -17,6 +17,7 @@ const PACKAGE_OF: Record<string, string> = {
   dhcrelay: 'isc-dhcp-relay',
   ss: 'iproute2',
   dnsmasq: 'dnsmasq-base',
+  'qemu-system-x86_64': 'qemu-system-x86',
 };
 
 function onPath(tool: string): boolean {
