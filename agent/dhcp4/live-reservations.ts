@@ -1,9 +1,9 @@
 // Static reservations that change while serving (RFC 2131 §4.3.1 lookups by client id, else chaddr): the big
 // immutable ReservationIndex from the last snapshot as a base, and a small overlay of puts and deletes consulted first.
 
-import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
+import { ColumnsIndex } from '../../protocol/ipam/columnar/columns-index.js';
 import { SLICE_ROWS, runToEnd } from '../../protocol/ipam/slices.js';
-import { ColumnsBuilder, ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
+import { ColumnsBuilder, ReservationColumns } from '../../protocol/ipam/columnar/reservation-columns.js';
 import type { Reservation } from '../../protocol/ipam/types.js';
 import { ReservationIndex } from './reservation-index.js';
 

@@ -4,9 +4,9 @@
 import { cidrContains, parseCidr4 } from '../../protocol/net/ipv4-address.js';
 import type { Ipam, Reservation } from '../../protocol/ipam/types.js';
 import { ipKey, macKey } from '../../protocol/ipam/compact-keys.js';
-import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
-import { ColumnsBuilder } from '../../protocol/ipam/reservation-columns.js';
-import type { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
+import { ColumnsIndex } from '../../protocol/ipam/columnar/columns-index.js';
+import { ColumnsBuilder } from '../../protocol/ipam/columnar/reservation-columns.js';
+import type { ReservationColumns } from '../../protocol/ipam/columnar/reservation-columns.js';
 
 export { ipKey, macKey } from '../../protocol/ipam/compact-keys.js';
 

@@ -1,9 +1,9 @@
 // The reservation columns of the rack's applied state (PROTOCOL.md §4.4) and their hash tables as one binary file:
 // typed arrays back to back, so a restart maps them in place instead of parsing, validating and hashing again.
 
-import { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
-import { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
-import type { ColumnArrays } from '../../protocol/ipam/reservation-columns.js';
+import { ColumnsIndex } from '../../protocol/ipam/columnar/columns-index.js';
+import { ReservationColumns } from '../../protocol/ipam/columnar/reservation-columns.js';
+import type { ColumnArrays } from '../../protocol/ipam/columnar/reservation-columns.js';
 import type { CustomOption } from '../../protocol/ipam/types.js';
 
 /** "RKC1" read as a native uint32: a file from a machine of the other byte order is refused, not misread. */

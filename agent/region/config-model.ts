@@ -6,14 +6,15 @@ import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from '../../prot
 import type { ConfigChange } from '../../protocol/region/config-entries.js';
 import { cidrContains, ipv4ToNumber, parseCidr4 } from '../../protocol/net/ipv4-address.js';
 import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
-import { columnsOf } from '../../protocol/ipam/columnar-ipam.js';
-import type { ColumnsIndex } from '../../protocol/ipam/columns-index.js';
-import { ReservationColumns } from '../../protocol/ipam/reservation-columns.js';
+import { columnsOf } from '../../protocol/ipam/columnar/columnar-ipam.js';
+import type { ColumnsIndex } from '../../protocol/ipam/columnar/columns-index.js';
+import { ReservationColumns } from '../../protocol/ipam/columnar/reservation-columns.js';
 import { CompiledReservations } from '../dhcp4/compiled-reservation.js';
 import { compileSubnet4 } from '../dhcp4/compiled-subnet.js';
 import type { CompiledSubnet4 } from '../dhcp4/compiled-subnet.js';
 import { LiveReservations } from '../dhcp4/live-reservations.js';
 import { runToEnd } from '../../protocol/ipam/slices.js';
+import { reservedAddresses } from '../../protocol/ipam/reserved-addresses.js';
 import type { PlacedReservation } from '../dhcp4/live-reservations.js';
 import type { ServingConfig } from '../dhcp4/serving-config.js';
 
@@ -28,21 +29,13 @@ export type ChangeOutcome = { ok: true; mac?: string; ip?: string } | ({ ok: fal
 interface Subnet4Slot {
   config: Subnet4Config;
   cidr: Cidr4;
-  /** Addresses no reservation may take (the IPAM file's rule): network, broadcast, gateway, server_ip. */
+  /** reservedAddresses() of the subnet, the IPAM file's rule. */
   taken: Map<number, string>;
 }
 
 function slotOf(config: Subnet4Config): Subnet4Slot | undefined {
   const cidr = parseCidr4(config.cidr);
-  if (cidr === undefined) return undefined;
-  const taken = new Map<number, string>();
-  if (cidr.prefixLength <= 30) {
-    taken.set(cidr.network, 'the network address');
-    taken.set((cidr.network | ~cidr.mask) >>> 0, 'the broadcast address');
-  }
-  if (config.gateway !== undefined) taken.set(ipv4ToNumber(config.gateway), 'the subnet’s gateway');
-  if (config.server_ip !== undefined) taken.set(ipv4ToNumber(config.server_ip), 'the subnet’s server_ip');
-  return { config, cidr, taken };
+  return cidr === undefined ? undefined : { config, cidr, taken: reservedAddresses(config, cidr) };
 }
 
 /**

@@ -1,13 +1,14 @@
 // Rules between entries of an IPAM document: subnets never overlap (RFC 4632 prefixes), and each reservation
 // sits in exactly one IPv4 subnet, on a host address, unique by IP, by (subnet, MAC) and (subnet, client id).
 
-import { cidrContains, ipv4ToNumber, parseCidr4 } from '../net/ipv4-address.js';
+import { cidrContains, parseCidr4 } from '../net/ipv4-address.js';
 import type { Cidr4 } from '../net/ipv4-address.js';
 import type { Reservation, Subnet4Config, Subnet6Config } from './types.js';
 import { parseCidr6 } from './ipv6-text.js';
 import type { IpamProblem } from './problem.js';
 import { hashText, ipKey, macKey } from './compact-keys.js';
 import { PairHashTable } from './pair-hash-table.js';
+import { reservedAddresses } from './reserved-addresses.js';
 
 export interface Indexed<T> {
   /** Position in the document, for problem paths. */
@@ -59,7 +60,7 @@ interface Placed {
   index: number;
   subnet: Subnet4Config;
   cidr: Cidr4;
-  /** Addresses no reservation may take: network, broadcast, gateway, server_ip. */
+  /** reservedAddresses() of the subnet. */
   taken: Map<number, string>;
 }
 
@@ -72,14 +73,7 @@ class SubnetFinder {
     for (const { index, value } of subnets) {
       const cidr = parseCidr4(value.cidr);
       if (cidr === undefined) continue;
-      const taken = new Map<number, string>();
-      if (cidr.prefixLength <= 30) {
-        taken.set(cidr.network, 'the network address');
-        taken.set((cidr.network | ~cidr.mask) >>> 0, 'the broadcast address');
-      }
-      if (value.gateway !== undefined) taken.set(ipv4ToNumber(value.gateway), 'the subnet’s gateway');
-      if (value.server_ip !== undefined) taken.set(ipv4ToNumber(value.server_ip), 'the subnet’s server_ip');
-      const placed: Placed = { index, subnet: value, cidr, taken };
+      const placed: Placed = { index, subnet: value, cidr, taken: reservedAddresses(value, cidr) };
       let level = this.byLength.get(cidr.prefixLength);
       if (level === undefined) this.byLength.set(cidr.prefixLength, (level = new Map()));
       if (!level.has(cidr.network)) level.set(cidr.network, placed);

@@ -3,8 +3,8 @@
 
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ColumnarIpam } from '../ipam/columnar-ipam.js';
-import { ColumnsReader } from '../ipam/columns-reader.js';
+import { ColumnarIpam } from '../ipam/columnar/columnar-ipam.js';
+import { ColumnsReader } from '../ipam/columnar/columns-reader.js';
 import { parseIpam } from '../ipam/parse.js';
 import type { Ipam } from '../ipam/types.js';
 import { refuse } from './entry.js';

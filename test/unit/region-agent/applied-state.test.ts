@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppliedStateStore } from '../../../agent/region/applied-state.js';
 import type { AppliedBase } from '../../../agent/region/applied-state.js';
-import { ReservationColumns } from '../../../protocol/ipam/reservation-columns.js';
+import { ReservationColumns } from '../../../protocol/ipam/columnar/reservation-columns.js';
 import type { Reservation } from '../../../protocol/ipam/types.js';
 
 const dirs: string[] = [];

@@ -1,35 +1,29 @@
 // Reads reservations one at a time into columns with parseIpam's rules (RFC 2131 §4.3.1 keys unique, RFC 2132
 // §9.14 client ids): a million pass through with only one chunk of objects alive, so garbage collection stays cheap.
 
-import { cidrContains, ipv4ToNumber, parseCidr4, prefixToMask } from '../net/ipv4-address.js';
-import type { Cidr4 } from '../net/ipv4-address.js';
+import { cidrContains, parseCidr4, prefixToMask } from '../../net/ipv4-address.js';
+import type { Cidr4 } from '../../net/ipv4-address.js';
 import { ColumnsIndex } from './columns-index.js';
-import { ipKey } from './compact-keys.js';
-import { isSubnet4, parseIpam } from './parse.js';
+import { ipKey } from '../compact-keys.js';
+import { isSubnet4, parseIpam } from '../parse.js';
 import { ColumnsBuilder } from './reservation-columns.js';
 import type { ReservationColumns } from './reservation-columns.js';
-import { readSimpleReservation } from './reservation-fast-path.js';
-import { reservationSchema } from './schema.js';
-import type { Reservation, Subnet4Config, Subnet6Config } from './types.js';
+import { readSimpleReservation } from '../reservation-fast-path.js';
+import { reservationSchema } from '../schema.js';
+import { reservedAddresses } from '../reserved-addresses.js';
+import type { Reservation, Subnet4Config, Subnet6Config } from '../types.js';
 
 interface Placement {
   cidr: Cidr4;
   text: string;
-  /** Network, broadcast, gateway, server_ip: no reservation may take them (as in cross-checks.ts). */
-  taken: Set<number>;
+  /** reservedAddresses() of the subnet: no reservation may take them. */
+  taken: ReadonlyMap<number, string>;
 }
 
 function placementOf(subnet: Subnet4Config): Placement | undefined {
   const cidr = parseCidr4(subnet.cidr);
   if (cidr === undefined) return undefined;
-  const taken = new Set<number>();
-  if (cidr.prefixLength <= 30) {
-    taken.add(cidr.network);
-    taken.add((cidr.network | ~cidr.mask) >>> 0);
-  }
-  if (subnet.gateway !== undefined) taken.add(ipv4ToNumber(subnet.gateway));
-  if (subnet.server_ip !== undefined) taken.add(ipv4ToNumber(subnet.server_ip));
-  return { cidr, text: subnet.cidr, taken };
+  return { cidr, text: subnet.cidr, taken: reservedAddresses(subnet, cidr) };
 }
 
 /**

@@ -1,9 +1,9 @@
 // Hash indexes over reservation columns by the keys RFC 2131 §4.3.1 looks clients up with (client id, RFC 2132
 // §9.14, else chaddr) and by address: row numbers only, keys compared against the columns, duplicates counted.
 
-import { hashText } from './compact-keys.js';
-import { RowHashTable, mix } from './pair-hash-table.js';
-import { SLICE_ROWS, runToEnd } from './slices.js';
+import { hashText } from '../compact-keys.js';
+import { RowHashTable, mix } from '../pair-hash-table.js';
+import { SLICE_ROWS, runToEnd } from '../slices.js';
 import type { ReservationColumns } from './reservation-columns.js';
 
 interface SavedTables {

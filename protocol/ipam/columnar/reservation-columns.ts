@@ -1,11 +1,11 @@
 // Static reservations (RFC 2131 §4.3.1: by client id, RFC 2132 §9.14, else chaddr) stored column by column:
 // a million of them cost ~24 bytes each in typed arrays instead of a million objects with string fields.
 
-import { numberToIpv4 } from '../net/ipv4-address.js';
-import { HEX_PAIRS } from '../net/mac.js';
-import { ipKey, macKey } from './compact-keys.js';
-import type { CustomOption, Reservation } from './types.js';
-import { runToEnd } from './slices.js';
+import { numberToIpv4 } from '../../net/ipv4-address.js';
+import { HEX_PAIRS } from '../../net/mac.js';
+import { ipKey, macKey } from '../compact-keys.js';
+import type { CustomOption, Reservation } from '../types.js';
+import { runToEnd } from '../slices.js';
 
 const TWO_32 = 2 ** 32;
 

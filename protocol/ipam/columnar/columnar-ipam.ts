@@ -3,7 +3,7 @@
 
 import type { ColumnsIndex } from './columns-index.js';
 import type { ReservationColumns } from './reservation-columns.js';
-import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from './types.js';
+import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from '../types.js';
 
 /** Validated: its columns passed the same rules as parseIpam. `reservations` materialises on first read only. */
 export class ColumnarIpam implements Ipam {
