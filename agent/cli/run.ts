@@ -7,7 +7,7 @@ import type { RackdOptions as FileOptions } from '../config/daemon-config.js';
 import { Rackd, StartupError } from '../daemon/rackd.js';
 import { createLogger } from '../log/logger.js';
 import { ServiceShell, installFatalHandlers } from '../service/service-shell.js';
-import { rateLimitOptions } from '../service/service-config.js';
+import { rateLimitOptions } from '../config/service-config.js';
 import { readSecretFile } from '../region/region-mode.js';
 import type { RegionModeOptions } from '../region/region-mode.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';

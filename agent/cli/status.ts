@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { loadDaemonConfig } from '../config/daemon-config.js';
 import { parseListen } from '../service/metrics-server.js';
-import { DEFAULT_METRICS_LISTEN } from '../service/service-config.js';
+import { DEFAULT_METRICS_LISTEN } from '../config/service-config.js';
 
 const HELP = `usage: rackd status [--config FILE] [--url http://127.0.0.1:9467] [--json]
 

@@ -10,8 +10,8 @@ import { discoveryConfigSchema } from '../discovery/config-schema.js';
 import type { DiscoveryConfig } from '../discovery/config-schema.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 import { readYamlFile } from './ipam-file.js';
-import { metricsListenSchema, rateLimitSchema } from '../service/service-config.js';
-import type { RateLimitConfig } from '../service/service-config.js';
+import { metricsListenSchema, rateLimitSchema } from './service-config.js';
+import type { RateLimitConfig } from './service-config.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/rackd/rackd.yaml';
 

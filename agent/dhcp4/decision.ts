@@ -2,18 +2,7 @@
 // a silent drop with a stable reason, or a note (RELEASE / DECLINE) for the shell to log.
 
 import type { MessageType, Dhcp4Message } from '../../protocol/dhcp4/message.js';
-import type { InterfaceInfo } from '../net/interface-info.js';
 import type { ReplyDestination } from './reply-destination.js';
-
-/** Where a request came from: the capture shell fills this from the Ethernet/IP/UDP headers. */
-export interface Arrival {
-  iface: InterfaceInfo;
-  /** 802.1Q VLAN id when the frame was tagged. */
-  vid?: number;
-  srcMac: string;
-  srcIp: string;
-  dstIp: string;
-}
 
 /** Stable drop reasons: counters and `dhcp4.drop` log lines are keyed by them. */
 export type IgnoreReason =

@@ -11,14 +11,16 @@ import { bytesToColonHex } from '../../protocol/net/mac.js';
 import { resolveBoot } from './boot.js';
 import { clientMac } from './client-mac.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
-import type { Arrival, Dhcp4Decision, IgnoreReason } from './decision.js';
+import type { Dhcp4Decision, IgnoreReason } from './decision.js';
+import type { Arrival } from './arrival.js';
 import { buildLeaseReply, buildNak, fitReply, maxMessageLength } from './reply-builder.js';
 import { replyDestination } from './reply-destination.js';
 import { isOurServerId, serverIdentifier } from './server-identifier.js';
 import type { ServingConfig } from './serving-config.js';
 import { selectSubnet } from './subnet-selection.js';
 
-export type { Arrival, Dhcp4Decision } from './decision.js';
+export type { Dhcp4Decision } from './decision.js';
+export type { Arrival } from './arrival.js';
 
 const NAK_WRONG_ADDRESS = Buffer.from('requested address is not reserved for this client', 'latin1');
 

@@ -5,7 +5,7 @@ import { BROADCAST_FLAG, MessageType } from '../../protocol/dhcp4/message.js';
 import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import { BROADCAST_MAC, readMac } from '../../protocol/net/mac.js';
-import type { Arrival } from './decision.js';
+import type { Arrival } from './arrival.js';
 
 export const DHCP4_SERVER_PORT = 67;
 export const DHCP4_CLIENT_PORT = 68;

@@ -3,7 +3,7 @@
 
 import { cidrContains, ipv4Number } from '../../protocol/net/ipv4-address.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
-import type { Arrival } from './decision.js';
+import type { Arrival } from './arrival.js';
 
 function isOwnAddress(arrival: Arrival, address: string): boolean {
   for (const a of arrival.iface.addresses) if (a.family === 4 && a.address === address) return true;

@@ -6,7 +6,7 @@ import type { Dhcp4Message } from '../../protocol/dhcp4/message.js';
 import { getOption } from '../../protocol/dhcp4/options.js';
 import { cidrContains, ipv4Number, readIpv4, UNSPECIFIED_IPV4 } from '../../protocol/net/ipv4-address.js';
 import type { CompiledSubnet4 } from './compiled-subnet.js';
-import type { Arrival } from './decision.js';
+import type { Arrival } from './arrival.js';
 import type { ServingConfig } from './serving-config.js';
 
 const LINK_SELECTION_SUBOPTION = 5;

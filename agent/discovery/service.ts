@@ -1,7 +1,6 @@
 // The discovery service (issue 4): one capture per interface feeding passive ARP (RFC 826), mDNS (RFC 6762)
 // and DHCP watching (RFC 2131), plus active scans and rogue-DHCP probes; events go to every onEvent sink.
 
-import type { DiscoveryMetrics } from '../service/metrics.js';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
@@ -62,6 +61,13 @@ export interface DualProbeResult {
   probed: number;
   servers: (ProbeResult['servers'][number] | Server6)[];
   foreign: number;
+}
+
+/** Discovery's figures for the metrics, read at scrape time. */
+export interface DiscoveryMetrics {
+  neighbours: number;
+  conflicts: number;
+  foreignDhcp: number;
 }
 
 export class DiscoveryService {

@@ -1,41 +1,9 @@
 // Prometheus metrics (text exposition format 0.0.4) with prom-client. DHCPv4 (RFC 2131) counters are read from
 // the server's plain counters at scrape time, so the packet path never touches prom-client.
 
+import type { MetricsSource, PortStatsSnapshot } from '../daemon/metrics-source.js';
 import type { RegionMetrics } from '../region/region-sync.js';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-
-export interface Dhcp4CounterSnapshot {
-  received: Record<string, number>;
-  sent: Record<string, number>;
-  dropped: Record<string, number>;
-  decodeErrors: number;
-}
-
-export interface PortStatsSnapshot {
-  received: number;
-  dropped: number;
-  sent: number;
-  sendErrors: number;
-}
-
-/** What the daemon exposes to metrics; every read happens at scrape time. */
-export interface MetricsSource {
-  dhcp4(): Dhcp4CounterSnapshot;
-  ports(): Record<string, PortStatsSnapshot>;
-  reservations(): number;
-  subnets(): number;
-  logLinesSuppressed(): number;
-  /** Region sync figures; undefined when standalone. */
-  region?(): RegionMetrics | undefined;
-  /** Discovery figures; undefined when discovery is off. */
-  discovery?(): DiscoveryMetrics | undefined;
-}
-
-export interface DiscoveryMetrics {
-  neighbours: number;
-  conflicts: number;
-  foreignDhcp: number;
-}
 
 /** A counter whose value is copied from a source at scrape time (reset, then set per label set). */
 function mirroredCounter(registry: Registry, name: string, help: string, labelName: string | undefined, read: () => Record<string, number>): void {

@@ -6,9 +6,9 @@ import { StartupError } from '../daemon/rackd.js';
 import { MetricsServer, parseListen } from './metrics-server.js';
 import type { ListenAddress } from './metrics-server.js';
 import { RackdMetrics } from './metrics.js';
-import type { MetricsSource } from './metrics.js';
+import type { MetricsSource } from '../daemon/metrics-source.js';
 import { SdNotifier } from './sd-notify.js';
-import { DEFAULT_METRICS_LISTEN } from './service-config.js';
+import { DEFAULT_METRICS_LISTEN } from '../config/service-config.js';
 import type { SdNotifyEnv } from './sd-notify.js';
 
 /** The daemon as the service shell sees it (Rackd implements it). */

@@ -5,7 +5,7 @@ import { BootOp } from '../../../protocol/dhcp4/message.js';
 import type { Dhcp4Message, Dhcp4Options, MessageType } from '../../../protocol/dhcp4/message.js';
 import type { Ipam } from '../../../protocol/ipam/types.js';
 import { writeMac } from '../../../protocol/net/mac.js';
-import type { Arrival } from '../../../agent/dhcp4/decision.js';
+import type { Arrival } from '../../../agent/dhcp4/arrival.js';
 import type { InterfaceInfo } from '../../../agent/net/interface-info.js';
 import { buildServingConfig } from '../../../agent/dhcp4/serving-config.js';
 import type { ServingConfig } from '../../../agent/dhcp4/serving-config.js';

@@ -6,7 +6,7 @@ import { DecodeError } from '../../../protocol/binary/decode-error.js';
 import { MessageType } from '../../../protocol/dhcp4/message.js';
 import { linkSelection, selectSubnet } from '../../../agent/dhcp4/subnet-selection.js';
 import { serverIdentifier } from '../../../agent/dhcp4/server-identifier.js';
-import type { Arrival } from '../../../agent/dhcp4/decision.js';
+import type { Arrival } from '../../../agent/dhcp4/arrival.js';
 import { ETH0, arrival, ipBytes, labConfig, relayArrival, request } from './policy-fixtures.js';
 import type { RequestSpec } from './policy-fixtures.js';
 

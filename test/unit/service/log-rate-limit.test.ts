@@ -1,7 +1,7 @@
 // Log rate limiting keeps a DHCP flood (RFC 2131 unknown clients) from filling the journal.
 
 import { describe, expect, it } from 'vitest';
-import { LogRateLimiter } from '../../../agent/service/log-rate-limit.js';
+import { LogRateLimiter } from '../../../agent/log/log-rate-limit.js';
 
 describe('LogRateLimiter', () => {
   it('lets `max` lines through per window and reports what it held back on the next one', () => {

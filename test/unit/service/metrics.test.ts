@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MetricsServer, parseListen } from '../../../agent/service/metrics-server.js';
 import { RackdMetrics } from '../../../agent/service/metrics.js';
-import type { MetricsSource } from '../../../agent/service/metrics.js';
+import type { MetricsSource } from '../../../agent/daemon/metrics-source.js';
 
 const source: MetricsSource = {
   dhcp4: () => ({ received: { DISCOVER: 7, REQUEST: 2 }, sent: { OFFER: 1, ACK: 2 }, dropped: { 'rate-limit-global': 40, 'unknown-client': 5 }, decodeErrors: 3 }),

@@ -3,9 +3,9 @@
 
 import type { Logger } from 'pino';
 import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
-import type { InterfaceInfo } from '../net/interface-info.js';
-import { isInterfacePattern, selectInterfaces } from '../net/interface-selection.js';
-import { InterfaceWatcher } from '../net/interface-watcher.js';
+import type { InterfaceInfo } from './interface-info.js';
+import { isInterfacePattern, selectInterfaces } from './interface-selection.js';
+import { InterfaceWatcher } from './interface-watcher.js';
 
 export interface InterfaceFollowerOptions {
   /** `interfaces:` entries: names and glob patterns (see interface-selection.ts). */
