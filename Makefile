@@ -47,7 +47,7 @@ lint: $(NODE_MODULES_STAMP)
 typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .
 
-# Benchmarks print tables (recorded in README.md); they are not timed tests and never run in `make test`.
+# Benchmarks print tables (method and latest results in docs/benchmarks.md); they are not timed tests and never run in `make test`.
 bench: bench-dhcp4 bench-reconfig bench-churn bench-region bench-discovery
 
 bench-dhcp4: deps build
@@ -77,7 +77,7 @@ UNITDIR ?= /etc/systemd/system
 CONFDIR ?= /etc/rackd
 install: build
 	install -d $(DESTDIR)$(PREFIX) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(CONFDIR)
-	cp -r bin dist package.json package-lock.json README.md $(DESTDIR)$(PREFIX)/
+	cp -r bin dist docs package.json package-lock.json README.md $(DESTDIR)$(PREFIX)/
 	install -D -m 0755 $(UDP_BATCH_ADDON) $(DESTDIR)$(PREFIX)/$(UDP_BATCH_ADDON)
 	cd $(DESTDIR)$(PREFIX) && npm ci --omit=dev --no-audit --no-fund
 	sed 's|/opt/rackd|$(PREFIX)|g; s|/etc/rackd/|$(CONFDIR)/|g' systemd/rackd.service > $(DESTDIR)$(UNITDIR)/rackd.service
