@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { loadIpamFile } from '../config/ipam-file.js';
 import { DEFAULT_OPTIONS } from '../config/daemon-config.js';
-import { ReservationIndex } from '../dhcp4/reservation-index.js';
+import { ReservationIndex } from '../serving/reservation-index.js';
 import { isSubnet4 } from '../../protocol/ipam/parse.js';
 import type { Ipam, Subnet4Config } from '../../protocol/ipam/types.js';
 

@@ -1,14 +1,16 @@
-// The daemon's wiring: the standalone IPAM source, the interface view and one DHCPv4 server over a
-// libpcap port per interface. Reload swaps the serving config in one assignment, so no packet sees half of it.
+// The daemon composes the services: the serving room fed by the IPAM file or the region, DHCPv4, DHCPv6, discovery
+// and the interface view. A reload hands the serving room a new config in one step, so no packet sees half of it.
 
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { loadIpamFile } from '../config/ipam-file.js';
-import { Dhcp4Server, DHCP4_BROADCAST_REQUEST_FILTER } from '../dhcp4/server.js';
-import { DHCP4_SERVER_PORT } from '../dhcp4/reply-destination.js';
-import { buildServingConfig } from '../dhcp4/serving-config.js';
+import { Dhcp4ActivityEvents } from '../dhcp4/activity-events.js';
+import { Dhcp4Service } from '../dhcp4/service.js';
+import type { Dhcp4Server } from '../dhcp4/server.js';
 import { Dhcp6Service } from '../dhcp6/service.js';
-import type { ServingConfig } from '../dhcp4/serving-config.js';
+import { isSubnet4 } from '../../protocol/ipam/parse.js';
+import { servedFromIpam } from '../serving/served-config.js';
+import { Serving } from '../serving/serving.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
 import { rackdVersion } from '../region/rackd-version.js';
 import { interfaceStatuses, servedCounts } from '../region/region-mode.js';
@@ -16,8 +18,6 @@ import type { RegionModeOptions } from '../region/region-mode.js';
 import { RegionSync } from '../region/region-sync.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { readInterfaces } from '../net/interfaces.js';
-import { PcapPort } from '../net/pcap-port.js';
-import { createDhcp4Admission } from '../dhcp4/admission.js';
 import type { Dhcp4RateLimitOptions } from '../dhcp4/rate-limit.js';
 import { InterfaceFollower } from '../net/interface-follower.js';
 import type { InterfacesChangedListener } from '../net/interface-follower.js';
@@ -57,8 +57,12 @@ export class StartupError extends Error {
 
 export class Rackd {
   private statusValue: RackdStatus = 'starting';
-  private serving: ServingConfig | undefined;
+  /** What is served: the IPAM file's config, or the region's live model. */
+  private readonly serving = new Serving();
+  /** DHCP activity reported to the region; none when standalone. */
+  private readonly dhcpEvents: Dhcp4ActivityEvents | undefined;
   private interfaceView = new Map<string, InterfaceInfo>();
+  private readonly dhcp4: Dhcp4Service;
   private readonly server: Dhcp4Server;
   private readonly follower: InterfaceFollower;
   private readonly logLimiter = new LogRateLimiter();
@@ -72,17 +76,15 @@ export class Rackd {
   constructor(private readonly options: RackdOptions) {
     this.log = options.logger;
     this.region = options.region === undefined ? undefined : this.createRegion(options.region);
-    this.server = new Dhcp4Server({
-      logger: this.log,
-      config: () => this.currentConfig(),
-      interfaceInfo: (name) => this.interfaceView.get(name),
-      events: this.region?.events,
-      admit: options.rateLimit === undefined ? undefined : createDhcp4Admission(options.rateLimit),
-      admitLog: (event) => this.logLimiter.admit(event),
-      unicastPort: DHCP4_SERVER_PORT,
+    const region = this.region;
+    this.dhcpEvents = region === undefined ? undefined : new Dhcp4ActivityEvents(options.region?.rackId ?? '', (event) => region.report(event));
+    this.dhcp4 = new Dhcp4Service({
+      logger: this.log, serving: this.serving, interfaceInfo: (name) => this.interfaceView.get(name), events: this.dhcpEvents,
+      rateLimit: options.rateLimit, admitLog: (event) => this.logLimiter.admit(event),
     });
+    this.server = this.dhcp4.server;
     this.follower = new InterfaceFollower({
-      entries: options.interfaces, logger: this.log, servedSubnets: () => this.currentConfig().subnets.map((s) => s.cidr),
+      entries: options.interfaces, logger: this.log, servedSubnets: () => this.dhcp4.servedSubnets(),
       open: (name) => this.openInterface(name), close: (name) => this.server.removePort(name),
       onView: (view) => {
         this.interfaceView = new Map(view.map((info) => [info.name, info]));
@@ -111,6 +113,12 @@ export class Rackd {
     await this.dhcp6.apply(ipam).catch((error: unknown) => {
       throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
     });
+    // From now on DHCPv6 follows every new generation of subnets, from a reloaded file or from the region.
+    this.serving.onSubnetsChanged((subnets) => {
+      this.dhcp6.apply({ subnets: [...subnets], reservations: [] }).catch((err: unknown) => {
+        this.log.error({ event: 'dhcp6.apply-failed', err }, 'cannot apply the new subnets to DHCPv6');
+      });
+    });
     this.setStatus('running');
     this.log.info({ event: 'rackd.ready', interfaces: this.server.interfaces }, 'rackd ready');
   }
@@ -121,7 +129,7 @@ export class Rackd {
       const problems = loaded.problems.map((p) => `${p.path}: ${p.message}`);
       throw new StartupError(`IPAM file ${this.options.ipamPath} is invalid:\n  ${problems.join('\n  ')}`);
     }
-    this.serving = buildServingConfig(loaded.ipam);
+    this.serving.use(servedFromIpam(loaded.ipam));
     this.log.info({ event: 'config.loaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM loaded');
     return loaded.ipam;
   }
@@ -133,9 +141,8 @@ export class Rackd {
         served: () => servedCounts(this.server.counters),
         interfaces: () => interfaceStatuses(this.options.interfaces, this.interfaceView, this.server.portStats()),
       },
-      onSubnetsChanged: (subnets) => void this.dhcp6.apply({ subnets: [...subnets], reservations: [] }).catch((err: unknown) => {
-        this.log.error({ event: 'dhcp6.apply-failed', err }, 'cannot apply the region subnets to DHCPv6');
-      }),
+      serving: this.serving,
+      lastSeen: (mac) => this.dhcpEvents?.lastSeen.get(mac),
     });
   }
 
@@ -145,7 +152,7 @@ export class Rackd {
     if (!file.ok) this.log.debug({ event: 'config.bootstrap-skipped', file: this.options.ipamPath, problems: file.problems }, 'no usable IPAM file to bootstrap from');
     await region.start(file.ok ? file.ipam : undefined);
     this.log.info({ event: 'config.loaded', source: 'region', revision: region.revision, ...this.configSummary() }, 'region config loaded');
-    return { subnets: region.subnets, reservations: [] };
+    return { subnets: [...(this.serving.current?.subnets ?? [])], reservations: [] };
   }
 
   /** SIGHUP under a region: re-read the latest snapshot; failure keeps the config being served. */
@@ -168,8 +175,7 @@ export class Rackd {
       this.log.error({ event: 'config.rejected', file: this.options.ipamPath, problems: loaded.problems }, 'new IPAM refused; the last good one keeps serving');
       return;
     }
-    this.serving = buildServingConfig(loaded.ipam);
-    await this.dhcp6.apply(loaded.ipam);
+    this.serving.use(servedFromIpam(loaded.ipam));
     this.log.info({ event: 'config.reloaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM reloaded');
   }
 
@@ -203,7 +209,7 @@ export class Rackd {
     if (this.statusValue === 'stopped') return;
     this.setStatus('stopping');
     this.follower.close();
-    this.server.close();
+    this.dhcp4.close();
     this.dhcp6.close();
     this.closing = Promise.all([this.region?.close(), this.discovery?.close()]).then(() => undefined);
     this.setStatus('stopped');
@@ -216,7 +222,7 @@ export class Rackd {
 
   private async startDiscovery(): Promise<DiscoveryService | undefined> {
     const wiring = { config: this.options.discovery, logger: this.log, servedInterfaces: this.options.interfaces, stateDir: this.options.stateDir };
-    return startDiscovery({ ...wiring, interfaceInfo: (name) => this.interfaceView.get(name), serving: () => this.currentConfig() }).catch((error: unknown) => {
+    return startDiscovery({ ...wiring, interfaceInfo: (name) => this.interfaceView.get(name), serving: () => this.serving.current }).catch((error: unknown) => {
       throw new StartupError(`cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`);
     });
   }
@@ -231,15 +237,10 @@ export class Rackd {
     region.addRpcHandlers(discoveryRpcHandlers(discovery));
   }
 
-  private currentConfig(): ServingConfig {
-    if (this.region !== undefined) return this.region.serving;
-    if (!this.serving) throw new Error('no serving config yet');
-    return this.serving;
-  }
-
+  /** IPv4 subnets and reservations served, for the log lines that say a config was loaded. */
   private configSummary(): { subnets: number; reservations: number } {
-    const serving = this.region?.serving ?? this.serving;
-    return { subnets: serving?.subnets.length ?? 0, reservations: serving?.reservationCount ?? 0 };
+    const served = this.serving.current;
+    return { subnets: served?.subnets.filter(isSubnet4).length ?? 0, reservations: served?.reservationCount ?? 0 };
   }
 
   private async refreshInterfaces(): Promise<void> {
@@ -254,11 +255,10 @@ export class Rackd {
       throw new StartupError(`interface ${name} not found (have: ${known}): check --interface or \`interfaces:\` in the config file`);
     }
     try {
-      this.server.addPort(new PcapPort(name, { filter: DHCP4_BROADCAST_REQUEST_FILTER }));
+      this.dhcp4.open(info);
     } catch (error) {
-      throw new StartupError(`cannot capture on ${name}: ${(error as Error).message} (rackd needs CAP_NET_RAW, or root)`);
+      throw new StartupError((error as Error).message);
     }
-    this.log.info({ event: 'dhcp4.listening', interface: name, mac: info.mac, addresses: info.addresses }, `serving DHCPv4 on ${name}`);
   }
 
   private setStatus(next: RackdStatus): void {

@@ -1,8 +1,9 @@
-// How the daemon builds discovery (issue 4) from its config, serving config and interface view: kept out
+// How the daemon builds discovery from its config, what is served and the interface view: kept out
 // of rackd.ts so the daemon's wiring stays a few lines. Returns undefined when discovery is off.
 
 import type { Logger } from 'pino';
-import type { ServingConfig } from '../dhcp4/serving-config.js';
+import { isSubnet4 } from '../../protocol/ipam/parse.js';
+import type { ServedConfig } from '../serving/served-config.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { PcapPort } from '../net/pcap-port.js';
 import type { DiscoveryConfig } from './config-schema.js';
@@ -16,7 +17,11 @@ export interface DiscoveryWiring {
   servedInterfaces: readonly string[];
   stateDir: string;
   interfaceInfo: (name: string) => InterfaceInfo | undefined;
-  serving: () => ServingConfig | undefined;
+  serving: () => ServedConfig | undefined;
+}
+
+function subnets4(wiring: DiscoveryWiring) {
+  return (wiring.serving()?.subnets ?? []).filter(isSubnet4);
 }
 
 /** Builds and starts discovery; a capture that cannot open throws (the daemon reports it as a startup error). */
@@ -36,9 +41,9 @@ export async function startDiscovery(wiring: DiscoveryWiring): Promise<Discovery
       const reservation = wiring.serving()?.index.byIp(ip);
       return reservation === undefined ? undefined : [reservation.mac.toLowerCase()];
     },
-    ownServerIps: () => (wiring.serving()?.subnets ?? []).flatMap((s) => (s.serverIp === undefined ? [] : [s.serverIp])),
+    ownServerIps: () => subnets4(wiring).flatMap((s) => (s.server_ip === undefined ? [] : [s.server_ip])),
     taggedSubnets: () =>
-      (wiring.serving()?.subnets ?? []).flatMap((s) => (s.vid === undefined ? [] : [{ cidr: s.cidrText, vid: s.vid, ...(s.serverIp === undefined ? {} : { senderIp: s.serverIp }) }])),
+      subnets4(wiring).flatMap((s) => (s.vid === undefined ? [] : [{ cidr: s.cidr, vid: s.vid, ...(s.server_ip === undefined ? {} : { senderIp: s.server_ip }) }])),
   });
   await service.start();
   wiring.logger.info({ event: 'discovery.ready', interfaces, mdns: settings.mdns, refresh_interval_s: settings.refreshIntervalMs / 1000 }, `discovery on ${interfaces.join(', ')}`);

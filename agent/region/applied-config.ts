@@ -4,12 +4,13 @@
 import type { Logger } from 'pino';
 import type { Ipam } from '../../protocol/ipam/types.js';
 import type { ConfigChange, ConfigEntry } from '../../protocol/region/config-entries.js';
-import type { ServingConfig } from '../dhcp4/serving-config.js';
+import type { ServedConfig } from '../serving/served-config.js';
+import type { Serving } from '../serving/serving.js';
 import { AppliedStateStore } from './applied-state.js';
 import type { AppliedPosition, BaseToWrite, DeltaRecord } from './applied-state.js';
-import { ConfigModel } from './config-model.js';
+import { ConfigModel } from '../serving/config-model.js';
 import { betweenPackets } from './state-files.js';
-import type { ChangeOutcome } from './config-model.js';
+import type { ChangeOutcome } from '../serving/config-model.js';
 
 type DeltaEntry = Exclude<ConfigEntry, { type: 'snapshot' }>;
 type DeltaChange = Exclude<ConfigChange, { type: 'snapshot' }>;
@@ -32,8 +33,8 @@ export interface AppliedConfigOptions {
   persistDebounceMs?: number;
   /** Rewrite the base once the delta log holds this many lines. @default 10000 */
   compactAfter?: number;
-  /** A new generation of subnets is served (snapshot, subnet put/delete): DHCPv6 re-reads its subnets. */
-  onSubnetsChanged?: (subnets: readonly (Ipam['subnets'][number])[]) => void;
+  /** Follows this model from construction on, and is told after every model replacement (snapshot, subnet change, load). */
+  serving?: Serving;
   /** Fold the overlay into a new base past this many overlay keys. @default 30000 */
   foldThreshold?: number;
   now?: () => number;
@@ -62,6 +63,7 @@ export class AppliedConfig {
       },
       () => this.persisted(),
     );
+    options.serving?.follow(() => this.modelValue.serving);
   }
 
   /** What a base write saves, as of now: the columns (built between packets), and the base's index in case they are the base. */
@@ -71,7 +73,7 @@ export class AppliedConfig {
     return { ...this.positionValue, subnets: [...this.modelValue.subnets], reservations: columns, keys: baseKeys };
   }
 
-  get serving(): ServingConfig {
+  get serving(): ServedConfig {
     return this.modelValue.serving;
   }
 
@@ -96,6 +98,7 @@ export class AppliedConfig {
     }
     this.modelValue = model;
     this.positionValue = position;
+    this.options.serving?.changed();
     this.log.info({ event: 'region.state.loaded', revision: position.revision, epoch: position.epoch, reservations: model.reservationCount, replayed: loaded.deltas.length }, `serving region revision ${position.revision} from disk`);
     return true;
   }
@@ -103,13 +106,14 @@ export class AppliedConfig {
   /** A file-based start before any region config (revision 0, nothing persisted). */
   useBootstrap(ipam: Ipam): void {
     this.modelValue = ConfigModel.fromIpam(ipam);
+    this.options.serving?.changed();
   }
 
   applySnapshot(entry: Pick<ConfigEntry, 'epoch' | 'revision'>, entryId: string, ipam: Ipam): void {
     this.modelValue = ConfigModel.fromIpam(ipam);
     this.positionValue = { epoch: entry.epoch, revision: entry.revision, entryId, appliedAt: this.now() };
     this.store.baseChanged();
-    this.options.onSubnetsChanged?.(this.modelValue.subnets);
+    this.options.serving?.changed();
     this.log.info({ event: 'region.sync.applied', revision: entry.revision, change: 'snapshot', subnets: ipam.subnets.length, reservations: this.modelValue.reservationCount }, `snapshot revision ${entry.revision} applied`);
   }
 
@@ -123,7 +127,7 @@ export class AppliedConfig {
     const record: DeltaRecord = { ...this.positionValue, ...(outcome.ok ? { change } : {}) };
     if (next !== undefined) {
       this.store.baseChanged();
-      this.options.onSubnetsChanged?.(next.subnets);
+      this.options.serving?.changed();
     } else {
       this.store.delta(record);
     }

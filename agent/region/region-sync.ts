@@ -11,7 +11,8 @@ import { DEFAULT_PREFIX, rackKeys, regionKeys } from '../../protocol/region/keys
 import type { RackKeys, RegionKeys } from '../../protocol/region/keys.js';
 import type { RackEvent } from '../../protocol/region/events.js';
 import type { RackSyncState, RpcResult, interfaceStatusSchema, syncStatusSchema } from '../../protocol/region/rpc-methods.js';
-import type { ServingConfig } from '../dhcp4/serving-config.js';
+import type { ServedConfig } from '../serving/served-config.js';
+import type { Serving } from '../serving/serving.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { AppliedConfig } from './applied-config.js';
 import { ConfigFollower } from './config-follower.js';
@@ -42,8 +43,10 @@ export interface RegionSyncOptions {
   version: string;
   /** Served (as revision 0) when the state dir has no region config yet. @default undefined — serve nothing */
   bootstrap?: Ipam;
-  /** Called when the region replaces the subnets (not on reservation deltas). */
-  onSubnetsChanged?: (subnets: readonly (Ipam['subnets'][number])[]) => void;
+  /** Where the applied config is served from: it follows the region model and hears of every replacement. */
+  serving?: Serving;
+  /** When a MAC last sent a DHCP message (ms since the epoch), for the `reservations` RPC. */
+  lastSeen?: (mac: string) => number | undefined;
   /** What `status` reports about the DHCP side. */
   rackInfo: { served(): Record<string, number>; interfaces(): z.output<typeof interfaceStatusSchema>[] };
   /** XREAD/XREADGROUP BLOCK timeout, ms. @default 5000 */
@@ -99,7 +102,7 @@ export class RegionSync {
     this.rackKeys = rackKeys(options.rackId, options.prefix ?? DEFAULT_PREFIX);
     const dir = join(options.stateDir, 'region');
     this.applied = new AppliedConfig({
-      dir, logger: this.log, persistDebounceMs: options.persistDebounceMs, now: this.now, onSubnetsChanged: options.onSubnetsChanged,
+      dir, logger: this.log, persistDebounceMs: options.persistDebounceMs, now: this.now, serving: options.serving,
     });
     this.journal = new EventJournal(join(dir, 'outbox'));
     this.events = new RackEvents(options.rackId, (event) => this.emit(event), this.now);
@@ -121,17 +124,12 @@ export class RegionSync {
   }
 
   /** What the DHCPv4 server serves; read per packet. */
-  get serving(): ServingConfig {
+  get serving(): ServedConfig {
     return this.applied.serving;
   }
 
   get revision(): number {
     return this.applied.position.revision;
-  }
-
-  /** The subnets served now (IPv4 and IPv6), for DHCPv6 at start. */
-  get subnets(): Ipam['subnets'] {
-    return [...this.applied.model.subnets];
   }
 
   /** Reports `interfaces-changed` when the served interfaces differ from the last report (the first one included). */
@@ -260,7 +258,7 @@ export class RegionSync {
       rack: this.options.rackId, version: this.options.version, startedAt: this.startedAt,
       revision: () => this.revision, served: () => rackInfo.served(), interfaces: () => rackInfo.interfaces(),
       sync: () => this.syncStatus(), reservations: () => this.applied.model.reservations(),
-      reservationCount: () => this.applied.model.reservationCount, lastSeen: (mac: string) => this.events.lastSeen.get(mac),
+      reservationCount: () => this.applied.model.reservationCount, lastSeen: (mac: string) => this.options.lastSeen?.(mac),
       reload: () => this.reload(),
     };
   }

@@ -9,14 +9,11 @@ import type { Cidr4 } from '../../protocol/net/ipv4-address.js';
 import { columnsOf } from '../../protocol/ipam/columnar/columnar-ipam.js';
 import type { ColumnsIndex } from '../../protocol/ipam/columnar/columns-index.js';
 import { ReservationColumns } from '../../protocol/ipam/columnar/reservation-columns.js';
-import { CompiledReservations } from '../dhcp4/compiled-reservation.js';
-import { compileSubnet4 } from '../dhcp4/compiled-subnet.js';
-import type { CompiledSubnet4 } from '../dhcp4/compiled-subnet.js';
-import { LiveReservations } from '../dhcp4/live-reservations.js';
+import { LiveReservations } from './live-reservations.js';
 import { runToEnd } from '../../protocol/ipam/slices.js';
 import { reservedAddresses } from '../../protocol/ipam/reserved-addresses.js';
-import type { PlacedReservation } from '../dhcp4/live-reservations.js';
-import type { ServingConfig } from '../dhcp4/serving-config.js';
+import type { PlacedReservation } from './live-reservations.js';
+import type { ServedConfig } from './served-config.js';
 
 /** Why a change was not applied: the field (inside the entry's `data`) and a message naming the fix. */
 export interface ChangeProblem {
@@ -39,28 +36,23 @@ function slotOf(config: Subnet4Config): Subnet4Slot | undefined {
 }
 
 /**
- * One generation of subnets (compiled once) with a LiveReservations under it. `serving` is the object the DHCPv4
- * server reads per packet: reservation deltas mutate its index in place, subnet changes and folds replace it.
+ * One generation of subnets with a LiveReservations under it. `serving` is what DHCPv4, DHCPv6 and discovery read
+ * per packet: reservation deltas mutate its index in place, subnet changes and folds replace it.
  */
 export class ConfigModel {
   private readonly slots: Subnet4Slot[];
-  private readonly compiled: readonly CompiledSubnet4[];
-  private readonly compiledReservations: CompiledReservations;
   private live: LiveReservations;
-  serving: ServingConfig;
+  serving: ServedConfig;
 
   /** `reservations` builds the columns keyed by the given IPv4 CIDRs (this model's, in `subnets` order). */
   private constructor(
     readonly subnets: readonly (Subnet4Config | Subnet6Config)[],
     reservations: (cidrs: readonly string[]) => ReservationColumns,
-    compiled?: CompiledReservations,
     keys?: ColumnsIndex,
   ) {
     const v4 = subnets.filter(isSubnet4);
     const cidrs = v4.map((s) => s.cidr);
     this.slots = v4.flatMap((s) => slotOf(s) ?? []);
-    this.compiled = v4.map(compileSubnet4);
-    this.compiledReservations = compiled ?? new CompiledReservations();
     this.live = LiveReservations.fromColumns(cidrs, reservations(cidrs), keys);
     this.serving = this.servingConfig();
   }
@@ -78,22 +70,21 @@ export class ConfigModel {
    */
   static fromColumns(subnets: readonly (Subnet4Config | Subnet6Config)[], columns: ReservationColumns, keys?: ColumnsIndex): ConfigModel {
     const rekey = (cidrs: readonly string[]) => (sameList(columns.subnets, cidrs) ? columns : LiveReservations.fromColumns(columns.subnets, columns).columns(undefined, cidrs));
-    return new ConfigModel(subnets, rekey, undefined, keys);
+    return new ConfigModel(subnets, rekey, keys);
   }
 
   static empty(): ConfigModel {
     return new ConfigModel([], (cidrs) => ReservationColumns.empty(cidrs));
   }
 
-  private servingConfig(): ServingConfig {
+  private servingConfig(): ServedConfig {
     const live = this.live;
     return {
-      subnets: this.compiled,
+      subnets: this.subnets,
       index: live,
       get reservationCount() {
         return live.size;
       },
-      reservations: this.compiledReservations,
     };
   }
 
@@ -218,7 +209,7 @@ export class ConfigModel {
   private deleteSubnet(cidr: string): { outcome: ChangeOutcome; next?: ConfigModel } {
     if (!this.subnets.some((s) => s.cidr === cidr)) return { outcome: { ok: true } };
     const live = this.live;
-    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), (cidrs) => live.columns((subnet) => subnet !== cidr, cidrs), this.compiledReservations) };
+    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), (cidrs) => live.columns((subnet) => subnet !== cidr, cidrs)) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ReservationIndex, macKey } from '../../../agent/dhcp4/reservation-index.js';
+import { ReservationIndex, macKey } from '../../../agent/serving/reservation-index.js';
 import { parseIpam } from '../../../protocol/ipam/parse.js';
 import type { Ipam, Reservation } from '../../../protocol/ipam/types.js';
 import { numberToIpv4 } from '../../../protocol/net/ipv4-address.js';

@@ -3,8 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { decodeColumns, encodeColumns } from '../../../agent/region/applied-binary.js';
-import { ReservationIndex } from '../../../agent/dhcp4/reservation-index.js';
-import { LiveReservations } from '../../../agent/dhcp4/live-reservations.js';
+import { ReservationIndex } from '../../../agent/serving/reservation-index.js';
+import { LiveReservations } from '../../../agent/serving/live-reservations.js';
 import { ColumnarIpam } from '../../../protocol/ipam/columnar/columnar-ipam.js';
 import { ColumnsIndex } from '../../../protocol/ipam/columnar/columns-index.js';
 import { parseIpam } from '../../../protocol/ipam/parse.js';
