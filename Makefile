@@ -4,7 +4,7 @@ CONFIG ?=
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 UDP_BATCH_ADDON := native/udp-batch/build/udp_batch.node
 
-.PHONY: all deps build run test test-unit test-integration lint typecheck bench bench-dhcp4 bench-region bench-reconfig bench-churn bench-discovery clean install uninstall
+.PHONY: all deps build run test test-unit test-integration lint format typecheck bench bench-dhcp4 bench-region bench-reconfig bench-churn bench-discovery clean install uninstall
 
 all: build
 
@@ -41,8 +41,14 @@ test-unit: build
 test-integration: deps build
 	npx vitest run --project integration
 
+# Formatting is prettier's (120 columns, .prettierrc.json); `make format` rewrites, `make lint` only checks.
+PRETTIER_FILES := "agent/**/*.ts" "protocol/**/*.ts" "test/**/*.{ts,mjs}" "bin/*.js" "*.ts" "*.js"
 lint: $(NODE_MODULES_STAMP)
+	npx prettier --check --log-level warn $(PRETTIER_FILES)
 	npx eslint .
+
+format: $(NODE_MODULES_STAMP)
+	npx prettier --write --log-level warn $(PRETTIER_FILES)
 
 typecheck: $(NODE_MODULES_STAMP)
 	npx tsc --noEmit -p .

@@ -20,6 +20,8 @@ export default tseslint.config(
   {
     // Plain Node scripts the benches run as separate processes (no TypeScript to declare the globals).
     files: ['**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', performance: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', Buffer: 'readonly', performance: 'readonly', console: 'readonly' },
+    },
   },
 );

@@ -12,7 +12,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-process.exitCode = await rackctl(process.argv.slice(2), {
-  out: (line) => console.log(line),
-  err: (line) => console.error(line),
-}, process.env, controller.signal);
+process.exitCode = await rackctl(
+  process.argv.slice(2),
+  {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+  },
+  process.env,
+  controller.signal,
+);

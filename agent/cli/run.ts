@@ -43,7 +43,9 @@ async function resolveOptions(argv: string[]): Promise<FileOptions | number> {
   }
   const loaded = await loadDaemonConfig(values.config);
   if (!loaded.ok) {
-    console.error(`rackd: config file is invalid:\n  ${loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`);
+    console.error(
+      `rackd: config file is invalid:\n  ${loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`,
+    );
     return 1;
   }
   return mergeCliFlags(loaded.options, {
@@ -73,7 +75,10 @@ export async function run(argv: string[]): Promise<number> {
   const logger = createLogger({ level: options.log_level, format: options.log_format });
   installFatalHandlers(logger);
   if (options.interfaces.length === 0) {
-    logger.fatal({ event: 'rackd.fatal' }, 'no interfaces to serve: pass --interface NAME or set `interfaces:` in the config file');
+    logger.fatal(
+      { event: 'rackd.fatal' },
+      'no interfaces to serve: pass --interface NAME or set `interfaces:` in the config file',
+    );
     return 1;
   }
   let region: RegionModeOptions | undefined;
@@ -83,7 +88,15 @@ export async function run(argv: string[]): Promise<number> {
     logger.fatal({ event: 'rackd.fatal' }, (error as Error).message);
     return 1;
   }
-  const rackd = new Rackd({ ipamPath: options.ipam, interfaces: options.interfaces, stateDir: options.state_dir, logger, region, discovery: options.discovery, rateLimit: rateLimitOptions(options.rate_limit) });
+  const rackd = new Rackd({
+    ipamPath: options.ipam,
+    interfaces: options.interfaces,
+    stateDir: options.state_dir,
+    logger,
+    region,
+    discovery: options.discovery,
+    rateLimit: rateLimitOptions(options.rate_limit),
+  });
   const service = new ServiceShell(rackd, { logger, metricsListen: options.metrics_listen });
   const starting = (async () => {
     await rackd.start();
@@ -109,17 +122,30 @@ export async function run(argv: string[]): Promise<number> {
 /** Region mode needs all three of --redis, --rack-id and --secret-file; the secret is read once, here. */
 async function regionOptions(options: FileOptions): Promise<RegionModeOptions | undefined> {
   if (options.redis === undefined) return undefined;
-  if (options.rack_id === undefined) throw new Error('--redis needs --rack-id ID (or `rack_id:` in the config file): the name this rack has in the region');
+  if (options.rack_id === undefined)
+    throw new Error(
+      '--redis needs --rack-id ID (or `rack_id:` in the config file): the name this rack has in the region',
+    );
   if (options.secret_file === undefined) {
-    throw new Error('--redis needs --secret-file FILE (or `secret_file:`): the secret shared with the region, e.g. `openssl rand -hex 32 > /etc/rackd/region.secret`');
+    throw new Error(
+      '--redis needs --secret-file FILE (or `secret_file:`): the secret shared with the region, e.g. `openssl rand -hex 32 > /etc/rackd/region.secret`',
+    );
   }
   const secret = await readSecretFile(options.secret_file);
-  return { redisUrl: options.redis, rackId: options.rack_id, secret, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) };
+  return {
+    redisUrl: options.redis,
+    rackId: options.rack_id,
+    secret,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+  };
 }
 
 /** Reloads queue behind start-up and behind each other, so two quick SIGHUPs never interleave. */
 function reloadOnSighup(rackd: Rackd, logger: ReturnType<typeof createLogger>, starting: Promise<void>): void {
-  let reloading = starting.then(() => true, () => false);
+  let reloading = starting.then(
+    () => true,
+    () => false,
+  );
   process.on('SIGHUP', () => {
     reloading = reloading
       .then(async (started) => {
@@ -127,7 +153,10 @@ function reloadOnSighup(rackd: Rackd, logger: ReturnType<typeof createLogger>, s
         return started;
       })
       .catch((error: unknown) => {
-        logger.error({ event: 'config.reload-failed', err: error }, 'reload failed; the last good config keeps serving');
+        logger.error(
+          { event: 'config.reload-failed', err: error },
+          'reload failed; the last good config keeps serving',
+        );
         return true;
       });
   });

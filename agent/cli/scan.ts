@@ -63,18 +63,33 @@ export async function scan(argv: string[]): Promise<number> {
     const ratePps = values.slow ? SLOW_RATE_PPS : positive(values.rate, '--rate', DEFAULT_RATE_PPS);
     const waitMs = positive(values.wait, '--wait', 1000);
     const interfaces = (await readInterfaces()).filter((i) => i.name !== 'lo');
-    const plan = planScan({ cidrs: positionals, interface: values.interface, force: values.force ?? false }, interfaces);
-    const observer = new ArpObserver({ table: new BindingTable(), conflicts: new ConflictDetector(), emit: () => undefined });
+    const plan = planScan(
+      { cidrs: positionals, interface: values.interface, force: values.force ?? false },
+      interfaces,
+    );
+    const observer = new ArpObserver({
+      table: new BindingTable(),
+      conflicts: new ConflictDetector(),
+      emit: () => undefined,
+    });
     for (const name of new Set(plan.groups.map((g) => g.interface))) {
       const port = new PcapPort(name, { filter: ARP_FILTER });
       port.onFrame((frame) => observer.handleFrame(name, frame, Date.now()));
       ports.set(name, port);
     }
     const scanner = new ArpScanner(observer, (name, frame) => ports.get(name)?.send(frame));
-    const summary = await scanner.scan({ groups: plan.groups, ratePps, waitMs, onHost: (host) => console.log(hostLine(host, values.json ?? false)) });
+    const summary = await scanner.scan({
+      groups: plan.groups,
+      ratePps,
+      waitMs,
+      onHost: (host) => console.log(hostLine(host, values.json ?? false)),
+    });
     const { hosts: _hosts, ...rest } = summary;
     if (values.json) console.log(JSON.stringify({ summary: { cidrs: plan.cidrs, ...rest } }));
-    else console.log(`# ${plan.cidrs.join(' ')}: ${summary.found} of ${summary.scanned} answered in ${(summary.durationMs / 1000).toFixed(1)} s at ${summary.ratePps} pps`);
+    else
+      console.log(
+        `# ${plan.cidrs.join(' ')}: ${summary.found} of ${summary.scanned} answered in ${(summary.durationMs / 1000).toFixed(1)} s at ${summary.ratePps} pps`,
+      );
     return 0;
   } catch (error) {
     if (error instanceof ScanRefused) {

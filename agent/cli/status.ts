@@ -15,7 +15,12 @@ type Report = Record<string, unknown> & {
   interfaces?: string[];
   subnets?: number;
   reservations?: number;
-  dhcp4?: { received: Record<string, number>; sent: Record<string, number>; dropped: Record<string, number>; decodeErrors: number };
+  dhcp4?: {
+    received: Record<string, number>;
+    sent: Record<string, number>;
+    dropped: Record<string, number>;
+    decodeErrors: number;
+  };
   pid?: number;
   uptimeSeconds?: number;
   sdNotify?: string;
@@ -24,9 +29,11 @@ type Report = Record<string, unknown> & {
 async function daemonUrl(values: { config?: string | undefined; url?: string | undefined }): Promise<string> {
   if (values.url !== undefined) return values.url.replace(/\/+$/, '');
   const loaded = await loadDaemonConfig(values.config);
-  if (!loaded.ok) throw new Error(`config file is invalid:\n  ${loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`);
+  if (!loaded.ok)
+    throw new Error(`config file is invalid:\n  ${loaded.problems.map((p) => `${p.path}: ${p.message}`).join('\n  ')}`);
   const listen = parseListen(loaded.options.metrics_listen ?? DEFAULT_METRICS_LISTEN);
-  if (listen === undefined) throw new Error('metrics_listen is "" in the config file: `rackd status` needs it set (e.g. 127.0.0.1:9467)');
+  if (listen === undefined)
+    throw new Error('metrics_listen is "" in the config file: `rackd status` needs it set (e.g. 127.0.0.1:9467)');
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
   return `http://${host}:${listen.port}`;
 }
@@ -52,7 +59,16 @@ export function formatStatus(report: Report): string {
 export async function status(argv: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, url: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        config: { type: 'string' },
+        url: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
   } catch (error) {
     console.error(`rackd status: ${(error as Error).message}\n\n${HELP}`);
     return 2;
@@ -74,7 +90,9 @@ export async function status(argv: string[]): Promise<number> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     report = (await response.json()) as Report;
   } catch (error) {
-    console.error(`rackd status: no daemon answering at ${url} (${(error as Error).message}): is rackd running? (systemctl status rackd)`);
+    console.error(
+      `rackd status: no daemon answering at ${url} (${(error as Error).message}): is rackd running? (systemctl status rackd)`,
+    );
     return 3;
   }
   console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));

@@ -57,11 +57,16 @@ export const DEFAULT_OPTIONS: Readonly<RackdOptions> = Object.freeze({
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const satisfies readonly LogLevel[];
 const LOG_FORMATS = ['json', 'pretty'] as const satisfies readonly LogFormat[];
 
-const path = (what: string) => z.string({ error: `${what} must be a path` }).min(1, { error: `${what} is empty — give a path` });
+const path = (what: string) =>
+  z.string({ error: `${what} must be a path` }).min(1, { error: `${what} is empty — give a path` });
 const IFNAME = /^[^\s/:]{1,15}$/;
 const interfaceName = z.string().check((ctx) => {
   if (!IFNAME.test(ctx.value)) {
-    ctx.issues.push({ code: 'custom', message: `"${ctx.value}" is not an interface name — at most 15 characters, no spaces, '/' or ':'`, input: ctx.value });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${ctx.value}" is not an interface name — at most 15 characters, no spaces, '/' or ':'`,
+      input: ctx.value,
+    });
   }
 });
 
@@ -71,10 +76,23 @@ const optionsSchema = strictObject({
   state_dir: path('state_dir').default(DEFAULT_OPTIONS.state_dir),
   log_level: z.enum(LOG_LEVELS, { error: `log_level must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   log_format: z.enum(LOG_FORMATS, { error: `log_format must be one of ${LOG_FORMATS.join(', ')}` }).default('json'),
-  redis: z.string().regex(/^(rediss?:\/\/|unix:\/\/\/)\S+$/, { error: 'redis must be a URL like redis://10.0.0.5:6379/0, rediss://… or unix:///run/redis.sock' }).optional(),
-  rack_id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'rack_id must be 1–64 of A-Z a-z 0-9 . _ - (it becomes part of Redis key names)' }).optional(),
+  redis: z
+    .string()
+    .regex(/^(rediss?:\/\/|unix:\/\/\/)\S+$/, {
+      error: 'redis must be a URL like redis://10.0.0.5:6379/0, rediss://… or unix:///run/redis.sock',
+    })
+    .optional(),
+  rack_id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, {
+      error: 'rack_id must be 1–64 of A-Z a-z 0-9 . _ - (it becomes part of Redis key names)',
+    })
+    .optional(),
   secret_file: path('secret_file').optional(),
-  prefix: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'prefix must be 1–64 of A-Z a-z 0-9 . _ : - (no braces)' }).optional(),
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'prefix must be 1–64 of A-Z a-z 0-9 . _ : - (no braces)' })
+    .optional(),
   discovery: discoveryConfigSchema.optional(),
   metrics_listen: metricsListenSchema.optional(),
   rate_limit: rateLimitSchema.optional(),
@@ -120,7 +138,9 @@ export interface CliFlags {
 
 /** Flags given on the command line replace the file's values; `--interface` given at all replaces the list. */
 export function mergeCliFlags(fileOptions: RackdOptions, flags: CliFlags): RackdOptions {
-  const overrides = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  const overrides = Object.fromEntries(
+    Object.entries(flags).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)),
+  );
   const merged = parseDaemonConfig({ ...fileOptions, ...overrides }, 'command line');
   if (merged.ok) return merged.options;
   // run.ts shows a thrown message with the usage text; name the flag, not the file field.

@@ -11,15 +11,18 @@ import type { IpamParseResult, IpamProblem } from '../../protocol/ipam/parse.js'
 export type { IpamProblem } from '../../protocol/ipam/parse.js';
 
 /** Reads and decodes a YAML file; problems carry the path (missing file) or line:column (syntax). */
-export async function readYamlFile(path: string): Promise<{ ok: true; value: unknown } | { ok: false; problems: IpamProblem[] }> {
+export async function readYamlFile(
+  path: string,
+): Promise<{ ok: true; value: unknown } | { ok: false; problems: IpamProblem[] }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT'
-      ? `${path} does not exist — check the path (or create the file)`
-      : `${path} cannot be read (${code ?? (error as Error).message}) — check its permissions`;
+    const message =
+      code === 'ENOENT'
+        ? `${path} does not exist — check the path (or create the file)`
+        : `${path} cannot be read (${code ?? (error as Error).message}) — check its permissions`;
     return { ok: false, problems: [{ path, message }] };
   }
   if (path.endsWith('.json')) return readJson(path, text);
@@ -42,7 +45,10 @@ function readJson(path: string, text: string): { ok: true; value: unknown } | { 
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, problems: [{ path, message: `JSON syntax error: ${(error as Error).message} — fix the file` }] };
+    return {
+      ok: false,
+      problems: [{ path, message: `JSON syntax error: ${(error as Error).message} — fix the file` }],
+    };
   }
 }
 

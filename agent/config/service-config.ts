@@ -25,8 +25,13 @@ export const DEFAULT_RATE_LIMIT_CONFIG: Readonly<RateLimitConfig> = Object.freez
   global: { rate: 1000, burst: 2000 },
 });
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be above 0` });
-const bucket = (what: string) => strictObject({ rate: positive(`${what}.rate (requests per second)`), burst: positive(`${what}.burst`).min(1, { error: `${what}.burst must be at least 1` }) });
+const positive = (what: string) =>
+  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be above 0` });
+const bucket = (what: string) =>
+  strictObject({
+    rate: positive(`${what}.rate (requests per second)`),
+    burst: positive(`${what}.burst`).min(1, { error: `${what}.burst must be at least 1` }),
+  });
 
 export const rateLimitSchema = strictObject({
   per_mac: bucket('rate_limit.per_mac').default({ ...DEFAULT_RATE_LIMIT_CONFIG.per_mac }),
@@ -35,7 +40,9 @@ export const rateLimitSchema = strictObject({
 
 export const metricsListenSchema = z
   .string({ error: 'metrics_listen must be HOST:PORT or "" (off)' })
-  .regex(/^$|^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):\d{1,5}$/, { error: 'metrics_listen must be HOST:PORT like 127.0.0.1:9467, [::1]:9467, or "" to turn metrics off' });
+  .regex(/^$|^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):\d{1,5}$/, {
+    error: 'metrics_listen must be HOST:PORT like 127.0.0.1:9467, [::1]:9467, or "" to turn metrics off',
+  });
 
 /** Unset in rackd.yaml: the defaults. Rate limiting is always on in the daemon. */
 export function rateLimitOptions(config: RateLimitConfig = DEFAULT_RATE_LIMIT_CONFIG): Dhcp4RateLimitOptions {

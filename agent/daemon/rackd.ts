@@ -77,23 +77,40 @@ export class Rackd {
     this.log = options.logger;
     this.region = options.region === undefined ? undefined : this.createRegion(options.region);
     const region = this.region;
-    this.dhcpEvents = region === undefined ? undefined : new Dhcp4ActivityEvents(options.region?.rackId ?? '', (event) => region.report(event));
+    this.dhcpEvents =
+      region === undefined
+        ? undefined
+        : new Dhcp4ActivityEvents(options.region?.rackId ?? '', (event) => region.report(event));
     this.dhcp4 = new Dhcp4Service({
-      logger: this.log, serving: this.serving, interfaceInfo: (name) => this.interfaceView.get(name), events: this.dhcpEvents,
-      rateLimit: options.rateLimit, admitLog: (event) => this.logLimiter.admit(event),
+      logger: this.log,
+      serving: this.serving,
+      interfaceInfo: (name) => this.interfaceView.get(name),
+      events: this.dhcpEvents,
+      rateLimit: options.rateLimit,
+      admitLog: (event) => this.logLimiter.admit(event),
     });
     this.server = this.dhcp4.server;
     this.follower = new InterfaceFollower({
-      entries: options.interfaces, logger: this.log, servedSubnets: () => this.dhcp4.servedSubnets(),
-      open: (name) => this.openInterface(name), close: (name) => this.server.removePort(name),
+      entries: options.interfaces,
+      logger: this.log,
+      servedSubnets: () => this.dhcp4.servedSubnets(),
+      open: (name) => this.openInterface(name),
+      close: (name) => this.server.removePort(name),
       onView: (view) => {
         this.interfaceView = new Map(view.map((info) => [info.name, info]));
         this.server.syncUnicast();
       },
     });
     // Hot-plug: the region hears which interfaces are served whenever that changes (interfaces-changed event).
-    this.follower.onChange((served) => this.region?.noteInterfaces(served.flatMap((name) => this.interfaceView.get(name) ?? [])));
-    this.dhcp6 = new Dhcp6Service({ logger: this.log, stateDir: options.stateDir, interfaces: options.interfaces, interfaceInfo: (name) => this.interfaceView.get(name) });
+    this.follower.onChange((served) =>
+      this.region?.noteInterfaces(served.flatMap((name) => this.interfaceView.get(name) ?? [])),
+    );
+    this.dhcp6 = new Dhcp6Service({
+      logger: this.log,
+      stateDir: options.stateDir,
+      interfaces: options.interfaces,
+      interfaceInfo: (name) => this.interfaceView.get(name),
+    });
   }
 
   get status(): RackdStatus {
@@ -109,7 +126,8 @@ export class Rackd {
     if (missing.length > 0) this.openInterface(missing[0] ?? '');
     this.follower.start([...this.interfaceView.values()]);
     this.discovery = await this.startDiscovery();
-    if (this.discovery !== undefined && this.region !== undefined) this.connectDiscoveryToRegion(this.discovery, this.region);
+    if (this.discovery !== undefined && this.region !== undefined)
+      this.connectDiscoveryToRegion(this.discovery, this.region);
     await this.dhcp6.apply(ipam).catch((error: unknown) => {
       throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
     });
@@ -136,7 +154,10 @@ export class Rackd {
 
   private createRegion(region: RegionModeOptions): RegionSync {
     return new RegionSync({
-      ...region, stateDir: this.options.stateDir, logger: this.log, version: rackdVersion(),
+      ...region,
+      stateDir: this.options.stateDir,
+      logger: this.log,
+      version: rackdVersion(),
       rackInfo: {
         served: () => servedCounts(this.server.counters),
         interfaces: () => interfaceStatuses(this.options.interfaces, this.interfaceView, this.server.portStats()),
@@ -149,9 +170,16 @@ export class Rackd {
   /** Serves the state dir's region config (or, on first boot, the IPAM file if there is one); never waits for Redis. */
   private async startRegion(region: RegionSync): Promise<Ipam> {
     const file = await loadIpamFile(this.options.ipamPath);
-    if (!file.ok) this.log.debug({ event: 'config.bootstrap-skipped', file: this.options.ipamPath, problems: file.problems }, 'no usable IPAM file to bootstrap from');
+    if (!file.ok)
+      this.log.debug(
+        { event: 'config.bootstrap-skipped', file: this.options.ipamPath, problems: file.problems },
+        'no usable IPAM file to bootstrap from',
+      );
     await region.start(file.ok ? file.ipam : undefined);
-    this.log.info({ event: 'config.loaded', source: 'region', revision: region.revision, ...this.configSummary() }, 'region config loaded');
+    this.log.info(
+      { event: 'config.loaded', source: 'region', revision: region.revision, ...this.configSummary() },
+      'region config loaded',
+    );
     return { subnets: [...(this.serving.current?.subnets ?? [])], reservations: [] };
   }
 
@@ -160,9 +188,15 @@ export class Rackd {
     await this.refreshInterfaces();
     try {
       const { revision } = await region.reload();
-      this.log.info({ event: 'config.reloaded', source: 'region', revision, ...this.configSummary() }, 'region snapshot reloaded');
+      this.log.info(
+        { event: 'config.reloaded', source: 'region', revision, ...this.configSummary() },
+        'region snapshot reloaded',
+      );
     } catch (error) {
-      this.log.error({ event: 'config.reload-failed', source: 'region', err: error }, 'region reload failed; the last good config keeps serving');
+      this.log.error(
+        { event: 'config.reload-failed', source: 'region', err: error },
+        'region reload failed; the last good config keeps serving',
+      );
     }
   }
 
@@ -172,7 +206,10 @@ export class Rackd {
     await this.refreshInterfaces();
     const loaded = await loadIpamFile(this.options.ipamPath);
     if (!loaded.ok) {
-      this.log.error({ event: 'config.rejected', file: this.options.ipamPath, problems: loaded.problems }, 'new IPAM refused; the last good one keeps serving');
+      this.log.error(
+        { event: 'config.rejected', file: this.options.ipamPath, problems: loaded.problems },
+        'new IPAM refused; the last good one keeps serving',
+      );
       return;
     }
     this.serving.use(servedFromIpam(loaded.ipam));
@@ -202,7 +239,17 @@ export class Rackd {
   }
 
   statusReport(): Record<string, unknown> {
-    return { status: this.statusValue, interfaces: this.follower.served, ...this.configSummary(), dhcp4: this.server.counters.snapshot(), dhcp6: this.dhcp6.snapshot(), ports: this.server.portStats(), unicast: this.server.unicastStats(), region: this.region?.syncStatus(), discovery: this.discovery?.statusReport() };
+    return {
+      status: this.statusValue,
+      interfaces: this.follower.served,
+      ...this.configSummary(),
+      dhcp4: this.server.counters.snapshot(),
+      dhcp6: this.dhcp6.snapshot(),
+      ports: this.server.portStats(),
+      unicast: this.server.unicastStats(),
+      region: this.region?.syncStatus(),
+      discovery: this.discovery?.statusReport(),
+    };
   }
 
   close(): void {
@@ -221,9 +268,20 @@ export class Rackd {
   }
 
   private async startDiscovery(): Promise<DiscoveryService | undefined> {
-    const wiring = { config: this.options.discovery, logger: this.log, servedInterfaces: this.options.interfaces, stateDir: this.options.stateDir };
-    return startDiscovery({ ...wiring, interfaceInfo: (name) => this.interfaceView.get(name), serving: () => this.serving.current }).catch((error: unknown) => {
-      throw new StartupError(`cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`);
+    const wiring = {
+      config: this.options.discovery,
+      logger: this.log,
+      servedInterfaces: this.options.interfaces,
+      stateDir: this.options.stateDir,
+    };
+    return startDiscovery({
+      ...wiring,
+      interfaceInfo: (name) => this.interfaceView.get(name),
+      serving: () => this.serving.current,
+    }).catch((error: unknown) => {
+      throw new StartupError(
+        `cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`,
+      );
     });
   }
 
@@ -252,7 +310,9 @@ export class Rackd {
     const info = this.interfaceView.get(name);
     if (!info) {
       const known = [...this.interfaceView.keys()].join(', ');
-      throw new StartupError(`interface ${name} not found (have: ${known}): check --interface or \`interfaces:\` in the config file`);
+      throw new StartupError(
+        `interface ${name} not found (have: ${known}): check --interface or \`interfaces:\` in the config file`,
+      );
     }
     try {
       this.dhcp4.open(info);

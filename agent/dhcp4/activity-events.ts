@@ -10,7 +10,16 @@ import type { Dhcp4Decision } from './decision.js';
 import type { Dhcp4EventSink } from './event-sink.js';
 
 type DhcpMessageType = RackEventOf<'unknown-client'>['message_type'];
-const DHCP_TYPES: ReadonlySet<string> = new Set(['discover', 'offer', 'request', 'decline', 'ack', 'nak', 'release', 'inform']);
+const DHCP_TYPES: ReadonlySet<string> = new Set([
+  'discover',
+  'offer',
+  'request',
+  'decline',
+  'ack',
+  'nak',
+  'release',
+  'inform',
+]);
 const MINUTE = 60_000;
 /** Keys are `<type>:<what>:<minute>`: the same client asking again within a minute is the same event. */
 const MAX_RECENT = 50_000;
@@ -26,7 +35,10 @@ function requested(request: Dhcp4Message): { hostname?: string; vendor_class?: s
   const host = getOption(request.options, 'host-name')?.slice(0, 255);
   const vendor = getOption(request.options, 'vendor-class-identifier')?.slice(0, 255);
   if (host === undefined && vendor === undefined) return undefined;
-  return { ...(host === undefined ? {} : { hostname: host }), ...(vendor === undefined ? {} : { vendor_class: vendor }) };
+  return {
+    ...(host === undefined ? {} : { hostname: host }),
+    ...(vendor === undefined ? {} : { vendor_class: vendor }),
+  };
 }
 
 export class Dhcp4ActivityEvents implements Dhcp4EventSink {
@@ -35,7 +47,11 @@ export class Dhcp4ActivityEvents implements Dhcp4EventSink {
   private readonly recent = new Set<string>();
   private recentMinute = 0;
 
-  constructor(private readonly rack: string, private readonly emit: (event: RackEvent) => void, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly rack: string,
+    private readonly emit: (event: RackEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   decided(decision: Dhcp4Decision, request: Dhcp4Message, where: { interface: string; vid: number | undefined }): void {
     const time = this.now();
@@ -48,8 +64,17 @@ export class Dhcp4ActivityEvents implements Dhcp4EventSink {
       if (key === undefined || type === undefined) return;
       const asked = requested(request);
       this.emit({
-        type: 'dhcp-activity', key, rack: this.rack, time, interface: where.interface, ...vid, mac: decision.mac, ip: decision.ip,
-        message_type: type, subnet: decision.subnet, ...(asked === undefined ? {} : { requested: asked }),
+        type: 'dhcp-activity',
+        key,
+        rack: this.rack,
+        time,
+        interface: where.interface,
+        ...vid,
+        mac: decision.mac,
+        ip: decision.ip,
+        message_type: type,
+        subnet: decision.subnet,
+        ...(asked === undefined ? {} : { requested: asked }),
       });
     } else if (decision.kind === 'ignore' && decision.reason === 'unknown-client') {
       const type = dhcpType(request.options.get(53)?.[0]);
@@ -58,9 +83,18 @@ export class Dhcp4ActivityEvents implements Dhcp4EventSink {
       const clientId = request.options.get(61);
       const asked = requested(request);
       this.emit({
-        type: 'unknown-client', key, rack: this.rack, time, interface: where.interface, ...vid, mac: decision.mac, message_type: type,
+        type: 'unknown-client',
+        key,
+        rack: this.rack,
+        time,
+        interface: where.interface,
+        ...vid,
+        mac: decision.mac,
+        message_type: type,
         ...(decision.subnet === undefined ? {} : { subnet: decision.subnet }),
-        ...(clientId === undefined || clientId.length === 0 ? {} : { client_id: [...clientId].map((b) => b.toString(16).padStart(2, '0')).join(':') }),
+        ...(clientId === undefined || clientId.length === 0
+          ? {}
+          : { client_id: [...clientId].map((b) => b.toString(16).padStart(2, '0')).join(':') }),
         ...(asked === undefined ? {} : { requested: asked }),
       });
     }

@@ -8,7 +8,11 @@ import type { Dhcp4RateLimitOptions, RateLimitVerdict } from './rate-limit.js';
 import type { ServingConfig } from './serving-config.js';
 
 /** Returns undefined to let the request through, or the drop reason to count. `mac`: clientMac(request). */
-export type Dhcp4Admission = (request: Dhcp4Message, config: ServingConfig, mac?: string) => Exclude<RateLimitVerdict, 'ok'> | undefined;
+export type Dhcp4Admission = (
+  request: Dhcp4Message,
+  config: ServingConfig,
+  mac?: string,
+) => Exclude<RateLimitVerdict, 'ok'> | undefined;
 
 /** Has a reservation by MAC in some served subnet: a few hash lookups, far cheaper than the policy. */
 function isReserved(mac: string, config: ServingConfig): boolean {

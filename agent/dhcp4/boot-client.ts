@@ -21,7 +21,9 @@ export interface BootClient {
 }
 
 function startsWith(data: Buffer | undefined, prefix: Buffer): boolean {
-  return data !== undefined && data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+  return (
+    data !== undefined && data.length >= prefix.length && data.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+  );
 }
 
 /**

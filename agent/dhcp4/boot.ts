@@ -8,7 +8,10 @@ import { bootClient } from './boot-client.js';
 
 const HTTP_CLIENT = Buffer.from('HTTPClient', 'latin1');
 /** UEFI HTTP boot architectures (IANA processor architecture types 16 and 19). */
-const HTTP_ARCHS: ReadonlySet<number> = new Set([BOOT_ARCHITECTURES['uefi-amd64-http'], BOOT_ARCHITECTURES['uefi-arm64-http']]);
+const HTTP_ARCHS: ReadonlySet<number> = new Set([
+  BOOT_ARCHITECTURES['uefi-amd64-http'],
+  BOOT_ARCHITECTURES['uefi-arm64-http'],
+]);
 
 /** A boot file or URL as it travels: the BOOTP `file` field (when it fits) and option 67. */
 interface CompiledFile {
@@ -76,7 +79,11 @@ export function compileBoot(boot: BootConfig): CompiledBoot {
   };
 }
 
-function answer(file: CompiledFile | undefined, siaddr: string | undefined, rest: Pick<BootAnswer, 'vendorClass' | 'pxeClient' | 'tftpServerOption'>): BootAnswer {
+function answer(
+  file: CompiledFile | undefined,
+  siaddr: string | undefined,
+  rest: Pick<BootAnswer, 'vendorClass' | 'pxeClient' | 'tftpServerOption'>,
+): BootAnswer {
   return { file: file?.field ?? '', siaddr, bootFileOption: file?.option, ...rest };
 }
 
@@ -86,7 +93,11 @@ function answer(file: CompiledFile | undefined, siaddr: string | undefined, rest
  * is already iPXE gets the iPXE script; UEFI HTTP boot gets the URL; firmware PXE gets the iPXE binary for
  * its architecture when chainloading, else the boot file. Throws DecodeError when option 93 is malformed.
  */
-export function resolveBoot(request: Dhcp4Message, boot: CompiledBoot | undefined, disabledArchs: ReadonlySet<number>): BootAnswer | undefined {
+export function resolveBoot(
+  request: Dhcp4Message,
+  boot: CompiledBoot | undefined,
+  disabledArchs: ReadonlySet<number>,
+): BootAnswer | undefined {
   if (boot === undefined) return undefined;
   const client = bootClient(request);
   if (client === undefined || disabledArchs.has(client.arch)) return undefined;

@@ -2,7 +2,12 @@
 // subnet can send is encoded once at config-compile time, so answering a request only copies Buffers.
 
 import { DHCP4_OPTIONS } from '../../protocol/dhcp4/option-table.js';
-import type { Dhcp4OptionName, Dhcp4OptionValue, OptionType, OptionValueByType } from '../../protocol/dhcp4/option-table.js';
+import type {
+  Dhcp4OptionName,
+  Dhcp4OptionValue,
+  OptionType,
+  OptionValueByType,
+} from '../../protocol/dhcp4/option-table.js';
 import { encodeOptionValue } from '../../protocol/dhcp4/option-values.js';
 import { BOOT_ARCHITECTURES } from '../../protocol/ipam/types.js';
 import type { Subnet4Config, Route } from '../../protocol/ipam/types.js';
@@ -80,7 +85,8 @@ export function compileSubnet4(subnet: Subnet4Config): CompiledSubnet4 {
     cidrText: subnet.cidr,
     vid: subnet.vid,
     serverIp: subnet.server_ip,
-    serverIdOption: subnet.server_ip === undefined ? undefined : encodeNamedOption('server-identifier', subnet.server_ip),
+    serverIdOption:
+      subnet.server_ip === undefined ? undefined : encodeNamedOption('server-identifier', subnet.server_ip),
     leaseTime,
     t1,
     t2,

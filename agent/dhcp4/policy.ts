@@ -41,7 +41,12 @@ function ignore(reason: IgnoreReason, mac: string, subnet?: string, detail?: str
 }
 
 /** By client-id (option 61) when a reservation in the subnet carries it, else by chaddr (RFC 2131 §4.2). */
-function findReservation(request: Dhcp4Message, mac: string, subnet: CompiledSubnet4, config: ServingConfig): Reservation | undefined {
+function findReservation(
+  request: Dhcp4Message,
+  mac: string,
+  subnet: CompiledSubnet4,
+  config: ServingConfig,
+): Reservation | undefined {
   const clientId = request.options.get(61);
   if (clientId !== undefined && clientId.length > 0 && config.index.hasClientIds) {
     const byId = config.index.byClientId(subnet.cidrText, bytesToColonHex(clientId));
@@ -65,14 +70,32 @@ function reply(ctx: Context, messageType: MessageType, inform: boolean): Dhcp4De
   });
   if (!fitReply(built, maxLength)) return ignore('reply-too-large', ctx.mac, subnet.cidrText);
   const destination = replyDestination(request, messageType, built.yiaddr, ctx.arrival, ctx.serverIp);
-  return { kind: 'reply', reply: built, destination, maxLength, subnet: subnet.cidrText, mac: ctx.mac, ip: ctx.reservation.ip, messageType };
+  return {
+    kind: 'reply',
+    reply: built,
+    destination,
+    maxLength,
+    subnet: subnet.cidrText,
+    mac: ctx.mac,
+    ip: ctx.reservation.ip,
+    messageType,
+  };
 }
 
 function nak(ctx: Context, refused: string): Dhcp4Decision {
   const built = buildNak(ctx.request, ctx.serverIdOption, NAK_WRONG_ADDRESS);
   const destination = replyDestination(ctx.request, MessageType.Nak, UNSPECIFIED_IPV4, ctx.arrival, ctx.serverIp);
   const maxLength = maxMessageLength(undefined);
-  return { kind: 'reply', reply: built, destination, maxLength, subnet: ctx.subnet.cidrText, mac: ctx.mac, ip: refused, messageType: MessageType.Nak };
+  return {
+    kind: 'reply',
+    reply: built,
+    destination,
+    maxLength,
+    subnet: ctx.subnet.cidrText,
+    mac: ctx.mac,
+    ip: refused,
+    messageType: MessageType.Nak,
+  };
 }
 
 /** RFC 2131 §4.3.2: SELECTING, INIT-REBOOT, or RENEWING/REBINDING, told apart by 54, 50 and ciaddr. */
@@ -81,12 +104,19 @@ function handleRequest(ctx: Context): Dhcp4Decision {
   const serverId = getOption(request.options, 'server-identifier');
   const requested = getOption(request.options, 'requested-address');
   if (serverId !== undefined) {
-    if (!isOurServerId(serverId, ctx.serverIp, ctx.arrival)) return ignore('other-server', ctx.mac, ctx.subnet.cidrText, serverId);
+    if (!isOurServerId(serverId, ctx.serverIp, ctx.arrival))
+      return ignore('other-server', ctx.mac, ctx.subnet.cidrText, serverId);
     const asked = requested ?? request.ciaddr;
     return asked === ctx.reservation.ip ? reply(ctx, MessageType.Ack, false) : nak(ctx, asked);
   }
   const asked = requested ?? (request.ciaddr !== UNSPECIFIED_IPV4 ? request.ciaddr : undefined);
-  if (asked === undefined) return ignore('invalid-request', ctx.mac, ctx.subnet.cidrText, 'REQUEST without server identifier, requested address or ciaddr');
+  if (asked === undefined)
+    return ignore(
+      'invalid-request',
+      ctx.mac,
+      ctx.subnet.cidrText,
+      'REQUEST without server identifier, requested address or ciaddr',
+    );
   return asked === ctx.reservation.ip ? reply(ctx, MessageType.Ack, false) : nak(ctx, asked);
 }
 
@@ -160,12 +190,22 @@ function serverIdBytes(ip: string): Buffer {
  * Never throws: a malformed option in the request becomes ignore 'malformed-option', a bug 'internal-error'.
  * `mac` is clientMac(request), passed when the caller has it already.
  */
-export function handleDhcp4(request: Dhcp4Message, arrival: Arrival, config: ServingConfig, mac = clientMac(request)): Dhcp4Decision {
+export function handleDhcp4(
+  request: Dhcp4Message,
+  arrival: Arrival,
+  config: ServingConfig,
+  mac = clientMac(request),
+): Dhcp4Decision {
   try {
     return decide(request, arrival, config, mac);
   } catch (error) {
     if (error instanceof DecodeError) return ignore('malformed-option', mac, undefined, error.message);
     // A bug, not a bad packet; still no throw (one packet must not stop the capture loop), but say so.
-    return ignore('internal-error', mac, undefined, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return ignore(
+      'internal-error',
+      mac,
+      undefined,
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
   }
 }

@@ -42,7 +42,8 @@ const IP_UDP_HEADERS = 28;
  * IP datagram (RFC 2131 §2: 312 option bytes "implies … up to 576 octets"), so the headers come off.
  */
 export function maxMessageLength(advertised: number | undefined): number {
-  const datagram = advertised !== undefined && advertised >= MIN_MAX_MESSAGE_LENGTH ? advertised : MIN_MAX_MESSAGE_LENGTH;
+  const datagram =
+    advertised !== undefined && advertised >= MIN_MAX_MESSAGE_LENGTH ? advertised : MIN_MAX_MESSAGE_LENGTH;
   return datagram - IP_UDP_HEADERS;
 }
 

@@ -36,9 +36,12 @@ export function replyDestination(
   serverIp: string,
 ): ReplyDestination {
   // The relay is the next hop; its MAC is the frame's source (a router on our link).
-  if (request.giaddr !== UNSPECIFIED_IPV4) return to(arrival.srcMac, request.giaddr, DHCP4_SERVER_PORT, arrival, serverIp);
-  if (messageType === MessageType.Nak) return to(BROADCAST_MAC, LIMITED_BROADCAST, DHCP4_CLIENT_PORT, arrival, serverIp);
-  if (request.ciaddr !== UNSPECIFIED_IPV4) return to(arrival.srcMac, request.ciaddr, DHCP4_CLIENT_PORT, arrival, serverIp);
+  if (request.giaddr !== UNSPECIFIED_IPV4)
+    return to(arrival.srcMac, request.giaddr, DHCP4_SERVER_PORT, arrival, serverIp);
+  if (messageType === MessageType.Nak)
+    return to(BROADCAST_MAC, LIMITED_BROADCAST, DHCP4_CLIENT_PORT, arrival, serverIp);
+  if (request.ciaddr !== UNSPECIFIED_IPV4)
+    return to(arrival.srcMac, request.ciaddr, DHCP4_CLIENT_PORT, arrival, serverIp);
   // No address to unicast to (an INFORM without ciaddr) is treated like the broadcast bit.
   if ((request.flags & BROADCAST_FLAG) !== 0 || yiaddr === UNSPECIFIED_IPV4) {
     return to(BROADCAST_MAC, LIMITED_BROADCAST, DHCP4_CLIENT_PORT, arrival, serverIp);

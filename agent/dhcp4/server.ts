@@ -27,7 +27,8 @@ import type { ServingConfig } from './serving-config.js';
  * only when sent to an L2 broadcast or multicast address (the I/G bit), since the unicast sockets take untagged
  * unicast; tagged frames all, since no VLAN device hands them to the kernel's IP.
  */
-export const DHCP4_BROADCAST_REQUEST_FILTER = '(ether[0] & 1 = 1 and udp dst port 67 and udp[8] = 1) or (vlan and udp dst port 67 and udp[8] = 1)';
+export const DHCP4_BROADCAST_REQUEST_FILTER =
+  '(ether[0] & 1 = 1 and udp dst port 67 and udp[8] = 1) or (vlan and udp dst port 67 and udp[8] = 1)';
 /** A datagram from a kernel socket has no L2 header: replies through the socket never need the peer's MAC. */
 const UNKNOWN_MAC = '00:00:00:00:00:00';
 
@@ -60,7 +61,10 @@ export class Dhcp4Server {
 
   constructor(private readonly options: Dhcp4ServerOptions) {
     const port = options.unicastPort;
-    this.unicast = port === undefined ? undefined : new Udp4Listener({ port, logger: options.logger, onDatagram: (d) => this.handleDatagram(d) });
+    this.unicast =
+      port === undefined
+        ? undefined
+        : new Udp4Listener({ port, logger: options.logger, onDatagram: (d) => this.handleDatagram(d) });
   }
 
   get status(): Dhcp4ServerStatus {
@@ -91,7 +95,8 @@ export class Dhcp4Server {
     if (this.unicast === undefined || this.statusValue === 'closed') return;
     const wanted = new Map<string, string>();
     for (const name of this.ports.keys()) {
-      for (const a of this.options.interfaceInfo(name)?.addresses ?? []) if (a.family === 4) wanted.set(a.address, name);
+      for (const a of this.options.interfaceInfo(name)?.addresses ?? [])
+        if (a.family === 4) wanted.set(a.address, name);
     }
     this.unicast.sync(wanted);
   }
@@ -114,7 +119,10 @@ export class Dhcp4Server {
 
   private setStatus(next: Dhcp4ServerStatus): void {
     if (next === this.statusValue) return;
-    this.options.logger.info({ event: 'dhcp4.status', from: this.statusValue, to: next }, `dhcp4 ${this.statusValue} -> ${next}`);
+    this.options.logger.info(
+      { event: 'dhcp4.status', from: this.statusValue, to: next },
+      `dhcp4 ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
   }
 
@@ -126,7 +134,12 @@ export class Dhcp4Server {
       const udp = this.decode(port.interfaceName, () => decodeUdpFrame(frame, { verifyUdpChecksum: false }));
       const request = udp === undefined ? undefined : this.decode(port.interfaceName, () => decodeDhcp4(udp.payload));
       if (udp === undefined || request === undefined) return;
-      this.serve(port.interfaceName, request, { vid: udp.vid, srcMac: udp.srcMac, srcIp: udp.srcIp, dstIp: udp.dstIp }, undefined);
+      this.serve(
+        port.interfaceName,
+        request,
+        { vid: udp.vid, srcMac: udp.srcMac, srcIp: udp.srcIp, dstIp: udp.dstIp },
+        undefined,
+      );
     } catch (error) {
       this.internalError(port.interfaceName, error);
     }
@@ -146,11 +159,19 @@ export class Dhcp4Server {
 
   private internalError(interfaceName: string, error: unknown): void {
     this.counters.countDropped('internal-error');
-    this.options.logger.error({ event: 'dhcp4.internal-error', interface: interfaceName, err: error }, 'unexpected error handling a DHCPv4 request');
+    this.options.logger.error(
+      { event: 'dhcp4.internal-error', interface: interfaceName, err: error },
+      'unexpected error handling a DHCPv4 request',
+    );
   }
 
   /** `socketIp`: the local address of the socket the request came through, when it did. */
-  private serve(interfaceName: string, request: Dhcp4Message, where: Omit<Arrival, 'iface'>, socketIp: string | undefined): void {
+  private serve(
+    interfaceName: string,
+    request: Dhcp4Message,
+    where: Omit<Arrival, 'iface'>,
+    socketIp: string | undefined,
+  ): void {
     this.counters.countReceived(messageTypeName(request.options.get(53)?.[0]));
     const iface = this.options.interfaceInfo(interfaceName);
     if (!iface) {
@@ -177,7 +198,10 @@ export class Dhcp4Server {
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       this.counters.decodeErrors++;
-      this.options.logger.debug({ event: 'dhcp4.drop.decode', interface: interfaceName, reason: error.message }, 'malformed DHCPv4 request dropped');
+      this.options.logger.debug(
+        { event: 'dhcp4.drop.decode', interface: interfaceName, reason: error.message },
+        'malformed DHCPv4 request dropped',
+      );
       return undefined;
     }
   }
@@ -186,10 +210,18 @@ export class Dhcp4Server {
    * Through the kernel when the request came through a socket and the §4.1 destination is an address the peer
    * already holds (the relay's giaddr, the client's ciaddr); a broadcast or a chaddr unicast needs a frame.
    */
-  private send(interfaceName: string, vid: number | undefined, request: Dhcp4Message, decision: Extract<Dhcp4Decision, { kind: 'reply' }>, socketIp: string | undefined): boolean {
+  private send(
+    interfaceName: string,
+    vid: number | undefined,
+    request: Dhcp4Message,
+    decision: Extract<Dhcp4Decision, { kind: 'reply' }>,
+    socketIp: string | undefined,
+  ): boolean {
     const { destination } = decision;
     const payload = encodeDhcp4(decision.reply, { maxLength: decision.maxLength });
-    const routable = destination.dstIp !== UNSPECIFIED_IPV4 && (destination.dstIp === request.giaddr || destination.dstIp === request.ciaddr);
+    const routable =
+      destination.dstIp !== UNSPECIFIED_IPV4 &&
+      (destination.dstIp === request.giaddr || destination.dstIp === request.ciaddr);
     if (socketIp !== undefined && this.unicast !== undefined && routable) {
       // From the server identifier's own socket when it has one, so the source address matches option 54.
       if (this.unicast.send(destination.srcIp, payload, destination.dstIp, destination.dstPort)) return true;
@@ -203,7 +235,13 @@ export class Dhcp4Server {
     return true;
   }
 
-  private act(interfaceName: string, vid: number | undefined, request: Dhcp4Message, decision: Dhcp4Decision, socketIp: string | undefined): void {
+  private act(
+    interfaceName: string,
+    vid: number | undefined,
+    request: Dhcp4Message,
+    decision: Dhcp4Decision,
+    socketIp: string | undefined,
+  ): void {
     const log = this.options.logger;
     const where = { interface: interfaceName, vid };
     switch (decision.kind) {
@@ -217,26 +255,59 @@ export class Dhcp4Server {
         const type = messageTypeName(decision.messageType);
         this.counters.countSent(type);
         if (log.isLevelEnabled('debug')) {
-          log.debug({ event: 'dhcp4.reply', type, mac: decision.mac, ip: decision.ip, subnet: decision.subnet, to: destination.dstIp, ...where }, `${type} ${decision.ip} to ${decision.mac}`);
+          log.debug(
+            {
+              event: 'dhcp4.reply',
+              type,
+              mac: decision.mac,
+              ip: decision.ip,
+              subnet: decision.subnet,
+              to: destination.dstIp,
+              ...where,
+            },
+            `${type} ${decision.ip} to ${decision.mac}`,
+          );
         }
         return;
       }
       case 'ignore':
         this.counters.countDropped(decision.reason);
         if (decision.reason === 'internal-error') {
-          log.error({ event: 'dhcp4.internal-error', mac: decision.mac, detail: decision.detail, ...where }, 'unexpected error in the DHCPv4 policy');
+          log.error(
+            { event: 'dhcp4.internal-error', mac: decision.mac, detail: decision.detail, ...where },
+            'unexpected error in the DHCPv4 policy',
+          );
         } else if (decision.reason === 'unknown-client') {
           const admitted = this.options.admitLog?.('dhcp4.unknown-client') ?? { allowed: true, suppressed: 0 };
-          if (admitted.allowed) log.info({ event: 'dhcp4.unknown-client', mac: decision.mac, subnet: decision.subnet, suppressed: admitted.suppressed, ...where }, `no reservation for ${decision.mac}`);
+          if (admitted.allowed)
+            log.info(
+              {
+                event: 'dhcp4.unknown-client',
+                mac: decision.mac,
+                subnet: decision.subnet,
+                suppressed: admitted.suppressed,
+                ...where,
+              },
+              `no reservation for ${decision.mac}`,
+            );
         } else {
-          log.debug({ event: 'dhcp4.drop', reason: decision.reason, mac: decision.mac, detail: decision.detail, ...where }, `request dropped: ${decision.reason}`);
+          log.debug(
+            { event: 'dhcp4.drop', reason: decision.reason, mac: decision.mac, detail: decision.detail, ...where },
+            `request dropped: ${decision.reason}`,
+          );
         }
         return;
       case 'note':
         if (decision.event === 'decline') {
-          log.warn({ event: 'dhcp4.decline', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where }, `${decision.mac} declined ${decision.ip}: address conflict`);
+          log.warn(
+            { event: 'dhcp4.decline', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where },
+            `${decision.mac} declined ${decision.ip}: address conflict`,
+          );
         } else {
-          log.info({ event: 'dhcp4.release', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where }, `${decision.mac} released ${decision.ip}`);
+          log.info(
+            { event: 'dhcp4.release', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where },
+            `${decision.mac} released ${decision.ip}`,
+          );
         }
     }
   }

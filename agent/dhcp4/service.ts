@@ -59,9 +59,15 @@ export class Dhcp4Service {
     try {
       this.server.addPort(new PcapPort(info.name, { filter: DHCP4_BROADCAST_REQUEST_FILTER }));
     } catch (error) {
-      throw new Error(`cannot capture on ${info.name}: ${(error as Error).message} (rackd needs CAP_NET_RAW, or root)`, { cause: error });
+      throw new Error(
+        `cannot capture on ${info.name}: ${(error as Error).message} (rackd needs CAP_NET_RAW, or root)`,
+        { cause: error },
+      );
     }
-    this.options.logger.info({ event: 'dhcp4.listening', interface: info.name, mac: info.mac, addresses: info.addresses }, `serving DHCPv4 on ${info.name}`);
+    this.options.logger.info(
+      { event: 'dhcp4.listening', interface: info.name, mac: info.mac, addresses: info.addresses },
+      `serving DHCPv4 on ${info.name}`,
+    );
   }
 
   close(): void {

@@ -19,7 +19,11 @@ export interface ServingConfig {
   reservations: CompiledReservations;
 }
 
-function compile(served: ServedConfig, subnets: readonly CompiledSubnet4[], reservations: CompiledReservations): ServingConfig {
+function compile(
+  served: ServedConfig,
+  subnets: readonly CompiledSubnet4[],
+  reservations: CompiledReservations,
+): ServingConfig {
   return {
     subnets,
     index: served.index,
@@ -47,7 +51,8 @@ export class Dhcp4View {
   of(served: ServedConfig): ServingConfig {
     if (served === this.source && this.compiled !== undefined) return this.compiled;
     const same = this.compiled !== undefined && this.source?.subnets === served.subnets;
-    const subnets = same && this.compiled ? this.compiled.subnets : served.subnets.filter(isSubnet4).map(compileSubnet4);
+    const subnets =
+      same && this.compiled ? this.compiled.subnets : served.subnets.filter(isSubnet4).map(compileSubnet4);
     const reservations = same && this.compiled ? this.compiled.reservations : new CompiledReservations();
     this.source = served;
     this.compiled = compile(served, subnets, reservations);

@@ -23,7 +23,11 @@ export function linkSelection(relayInfo: Buffer | undefined): string | undefined
     if (offset + 2 > relayInfo.length) throw new DecodeError('dhcp4 option 82', 'truncated sub-option header', offset);
     const length = relayInfo[offset + 1] as number;
     if (offset + 2 + length > relayInfo.length) {
-      throw new DecodeError('dhcp4 option 82', `sub-option ${code} needs ${length} bytes, have ${relayInfo.length - offset - 2}`, offset);
+      throw new DecodeError(
+        'dhcp4 option 82',
+        `sub-option ${code} needs ${length} bytes, have ${relayInfo.length - offset - 2}`,
+        offset,
+      );
     }
     if (code === LINK_SELECTION_SUBOPTION) {
       if (length !== 4) throw new DecodeError('dhcp4 option 82', `link-selection length ${length}, expected 4`, offset);
@@ -59,10 +63,15 @@ function subnetOfInterface(subnets: readonly CompiledSubnet4[], arrival: Arrival
  * The subnet a request is for, or undefined when none is configured for where it came from.
  * Throws DecodeError when option 82 or 118 is malformed.
  */
-export function selectSubnet(request: Dhcp4Message, arrival: Arrival, config: ServingConfig): CompiledSubnet4 | undefined {
+export function selectSubnet(
+  request: Dhcp4Message,
+  arrival: Arrival,
+  config: ServingConfig,
+): CompiledSubnet4 | undefined {
   if (request.giaddr !== UNSPECIFIED_IPV4) {
     // The relay's own address (giaddr) may sit on another link than the client's; 82/5 and 118 say which.
-    const link = linkSelection(request.options.get(82)) ?? getOption(request.options, 'subnet-selection') ?? request.giaddr;
+    const link =
+      linkSelection(request.options.get(82)) ?? getOption(request.options, 'subnet-selection') ?? request.giaddr;
     return subnetContaining(config.subnets, link);
   }
   if (arrival.vid !== undefined) {

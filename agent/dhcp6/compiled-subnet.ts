@@ -60,5 +60,10 @@ export function compileSubnet6(subnet: Subnet6Config): CompiledSubnet6 {
   const custom = new Map<number, Dhcp6Option>();
   for (const option of subnet.options ?? []) custom.set(option.code, encodeCustomOption6(option));
   const options = [...standardOptions(subnet, infoRefreshTime).filter((o) => !custom.has(o.code)), ...custom.values()];
-  return { cidr: { network: cidr.network, prefixLength: cidr.prefixLength, last: cidr.last }, cidrText: subnet.cidr, infoRefreshTime, options };
+  return {
+    cidr: { network: cidr.network, prefixLength: cidr.prefixLength, last: cidr.last },
+    cidrText: subnet.cidr,
+    infoRefreshTime,
+    options,
+  };
 }

@@ -18,12 +18,25 @@ export type { Arrival6, Dhcp6Decision } from './decision.js';
 
 const CLIENT_ID = DHCP6_OPTIONS['client-id'].code;
 const SERVER_ID = DHCP6_OPTIONS['server-id'].code;
-const IA_CODES: readonly number[] = [DHCP6_OPTIONS['ia-na'].code, DHCP6_OPTIONS['ia-ta'].code, DHCP6_OPTIONS['ia-pd'].code];
+const IA_CODES: readonly number[] = [
+  DHCP6_OPTIONS['ia-na'].code,
+  DHCP6_OPTIONS['ia-ta'].code,
+  DHCP6_OPTIONS['ia-pd'].code,
+];
 
-const ANSWERED: ReadonlySet<number> = new Set([MessageType6.InformationRequest, MessageType6.Solicit, MessageType6.Request]);
+const ANSWERED: ReadonlySet<number> = new Set([
+  MessageType6.InformationRequest,
+  MessageType6.Solicit,
+  MessageType6.Request,
+]);
 /** §7.3 messages a client sends; the stateful ones (Confirm, Renew, Rebind, Release, Decline) get no answer here. */
 const CLIENT_TYPES: ReadonlySet<number> = new Set([
-  ...ANSWERED, MessageType6.Confirm, MessageType6.Renew, MessageType6.Rebind, MessageType6.Release, MessageType6.Decline,
+  ...ANSWERED,
+  MessageType6.Confirm,
+  MessageType6.Renew,
+  MessageType6.Rebind,
+  MessageType6.Release,
+  MessageType6.Decline,
 ]);
 
 interface Context {
@@ -45,14 +58,23 @@ function serverIdMatches(message: Dhcp6Message, serverDuid: Buffer): boolean | u
 
 function answer(ctx: Context, reply: Dhcp6Message): Dhcp6Decision {
   const packet = wrapReply(reply, ctx.relays);
-  return { kind: 'reply', reply: packet, messageType: reply.type, subnet: ctx.subnet.cidrText, client: ctx.client, relayed: ctx.relays.length > 0 };
+  return {
+    kind: 'reply',
+    reply: packet,
+    messageType: reply.type,
+    subnet: ctx.subnet.cidrText,
+    client: ctx.client,
+    relayed: ctx.relays.length > 0,
+  };
 }
 
 /** §16.12: no IA, and a Server Identifier (optional here) must be ours. */
 function informationRequest(ctx: Context): Dhcp6Decision {
   const { message, config } = ctx;
-  if (message.options.some((o) => IA_CODES.includes(o.code))) return ignore('ia-in-information-request', ctx.client, ctx.subnet.cidrText);
-  if (serverIdMatches(message, config.serverDuid) === false) return ignore('other-server', ctx.client, ctx.subnet.cidrText);
+  if (message.options.some((o) => IA_CODES.includes(o.code)))
+    return ignore('ia-in-information-request', ctx.client, ctx.subnet.cidrText);
+  if (serverIdMatches(message, config.serverDuid) === false)
+    return ignore('other-server', ctx.client, ctx.subnet.cidrText);
   checkClientId(message);
   const oro = getOption6(message.options, 'oro');
   return answer(ctx, buildInformationReply(message, ctx.subnet, config.serverDuid, oro));
@@ -61,11 +83,13 @@ function informationRequest(ctx: Context): Dhcp6Decision {
 /** §16.2 Solicit (no Server Identifier) and §16.4 Request (ours): both need a Client Identifier. */
 function addressRequest(ctx: Context): Dhcp6Decision {
   const { message, config } = ctx;
-  if (findOption(message.options, CLIENT_ID) === undefined) return ignore('missing-client-id', ctx.client, ctx.subnet.cidrText);
+  if (findOption(message.options, CLIENT_ID) === undefined)
+    return ignore('missing-client-id', ctx.client, ctx.subnet.cidrText);
   checkClientId(message);
   const ours = serverIdMatches(message, config.serverDuid);
   if (message.type === MessageType6.Solicit) {
-    if (ours !== undefined) return ignore('invalid-request', ctx.client, ctx.subnet.cidrText, 'Solicit with a Server Identifier');
+    if (ours !== undefined)
+      return ignore('invalid-request', ctx.client, ctx.subnet.cidrText, 'Solicit with a Server Identifier');
     return answer(ctx, buildNoAddrsAdvertise(message, config.serverDuid));
   }
   if (ours !== true) return ignore('other-server', ctx.client, ctx.subnet.cidrText);
@@ -89,13 +113,19 @@ function decide(packet: Dhcp6Packet, arrival: Arrival6, config: Dhcp6ServingConf
   const client = clientOf(message);
   const type = message.type;
   if (!ANSWERED.has(type)) {
-    return ignore(CLIENT_TYPES.has(type) ? 'unsupported-message' : 'not-a-request', client, undefined, `message type ${type}`);
+    return ignore(
+      CLIENT_TYPES.has(type) ? 'unsupported-message' : 'not-a-request',
+      client,
+      undefined,
+      `message type ${type}`,
+    );
   }
   let subnet: CompiledSubnet6 | undefined;
   if (relays.length > 0) {
     subnet = subnetForRelays(config.subnets, relays);
   } else {
-    if (arrival.iface === undefined) return ignore('no-interface', client, undefined, `from ${arrival.srcAddress}: not link-local and not relayed`);
+    if (arrival.iface === undefined)
+      return ignore('no-interface', client, undefined, `from ${arrival.srcAddress}: not link-local and not relayed`);
     subnet = subnetForInterface(config.subnets, arrival.iface);
   }
   if (subnet === undefined) return ignore('no-subnet', client);
@@ -109,6 +139,11 @@ export function handleDhcp6(packet: Dhcp6Packet, arrival: Arrival6, config: Dhcp
     return decide(packet, arrival, config);
   } catch (error) {
     if (error instanceof DecodeError) return ignore('malformed-option', undefined, undefined, error.message);
-    return ignore('internal-error', undefined, undefined, error instanceof Error ? (error.stack ?? error.message) : String(error));
+    return ignore(
+      'internal-error',
+      undefined,
+      undefined,
+      error instanceof Error ? (error.stack ?? error.message) : String(error),
+    );
   }
 }

@@ -21,10 +21,13 @@ export function unwrapRelays(packet: Dhcp6Packet): Unwrapped {
   const relays: Dhcp6RelayMessage[] = [];
   let current = packet;
   while (isRelayMessage(current)) {
-    if (current.type !== MessageType6.RelayForward) return { ok: false, reason: 'not-a-request', detail: 'Relay-reply sent to a server' };
-    if (relays.length >= HOP_COUNT_LIMIT) return { ok: false, reason: 'relay-too-deep', detail: `more than ${HOP_COUNT_LIMIT} relays` };
+    if (current.type !== MessageType6.RelayForward)
+      return { ok: false, reason: 'not-a-request', detail: 'Relay-reply sent to a server' };
+    if (relays.length >= HOP_COUNT_LIMIT)
+      return { ok: false, reason: 'relay-too-deep', detail: `more than ${HOP_COUNT_LIMIT} relays` };
     const inner = findOption(current.options, RELAY_MESSAGE);
-    if (inner === undefined) return { ok: false, reason: 'invalid-relay', detail: 'Relay-forward without a Relay Message option' };
+    if (inner === undefined)
+      return { ok: false, reason: 'invalid-relay', detail: 'Relay-forward without a Relay Message option' };
     relays.push(current);
     current = decodeDhcp6(inner.data);
   }
@@ -40,7 +43,13 @@ export function wrapReply(reply: Dhcp6Message, relays: readonly Dhcp6RelayMessag
     const interfaceId = findOption(forward.options, INTERFACE_ID);
     if (interfaceId !== undefined) options.push({ code: INTERFACE_ID, data: Buffer.from(interfaceId.data) });
     options.push({ code: RELAY_MESSAGE, data: encodeDhcp6(packet) });
-    packet = { type: MessageType6.RelayReply, hopCount: forward.hopCount, linkAddress: forward.linkAddress, peerAddress: forward.peerAddress, options };
+    packet = {
+      type: MessageType6.RelayReply,
+      hopCount: forward.hopCount,
+      linkAddress: forward.linkAddress,
+      peerAddress: forward.peerAddress,
+      options,
+    };
   }
   return packet;
 }

@@ -34,7 +34,12 @@ export function selectOptions(subnet: CompiledSubnet6, oro: readonly number[] | 
   return chosen;
 }
 
-export function buildInformationReply(request: Dhcp6Message, subnet: CompiledSubnet6, serverDuid: Buffer, oro: readonly number[] | undefined): Dhcp6Message {
+export function buildInformationReply(
+  request: Dhcp6Message,
+  subnet: CompiledSubnet6,
+  serverDuid: Buffer,
+  oro: readonly number[] | undefined,
+): Dhcp6Message {
   return {
     type: MessageType6.Reply,
     transactionId: request.transactionId,
@@ -47,7 +52,10 @@ export function buildNoAddrsAdvertise(request: Dhcp6Message, serverDuid: Buffer)
   return {
     type: MessageType6.Advertise,
     transactionId: request.transactionId,
-    options: [...identifiers(request, serverDuid), encodeOption6('status-code', { status: StatusCode6.NoAddrsAvail, message: NO_ADDRS_TEXT })],
+    options: [
+      ...identifiers(request, serverDuid),
+      encodeOption6('status-code', { status: StatusCode6.NoAddrsAvail, message: NO_ADDRS_TEXT }),
+    ],
   };
 }
 
@@ -59,9 +67,13 @@ export function buildNoAddrsReply(request: Dhcp6Message, serverDuid: Buffer): Dh
   const noAddrs = [encodeOption6('status-code', { status: StatusCode6.NoAddrsAvail, message: NO_ADDRS_TEXT })];
   const noPrefix = [encodeOption6('status-code', { status: StatusCode6.NoPrefixAvail, message: NO_PREFIX_TEXT })];
   const ias: Dhcp6Option[] = [
-    ...getOptions6(request.options, 'ia-na').map((ia) => encodeOption6('ia-na', { iaid: ia.iaid, t1: 0, t2: 0, options: noAddrs })),
+    ...getOptions6(request.options, 'ia-na').map((ia) =>
+      encodeOption6('ia-na', { iaid: ia.iaid, t1: 0, t2: 0, options: noAddrs }),
+    ),
     ...getOptions6(request.options, 'ia-ta').map((ia) => encodeOption6('ia-ta', { iaid: ia.iaid, options: noAddrs })),
-    ...getOptions6(request.options, 'ia-pd').map((ia) => encodeOption6('ia-pd', { iaid: ia.iaid, t1: 0, t2: 0, options: noPrefix })),
+    ...getOptions6(request.options, 'ia-pd').map((ia) =>
+      encodeOption6('ia-pd', { iaid: ia.iaid, t1: 0, t2: 0, options: noPrefix }),
+    ),
   ];
   return {
     type: MessageType6.Reply,

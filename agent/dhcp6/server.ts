@@ -15,7 +15,11 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import type { Logger } from 'pino';
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { decodeDhcp6, encodeDhcp6 } from '../../protocol/dhcp6/codec.js';
-import { ALL_DHCP_RELAY_AGENTS_AND_SERVERS, DHCP6_SERVER_PORT, messageType6Name } from '../../protocol/dhcp6/message.js';
+import {
+  ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
+  DHCP6_SERVER_PORT,
+  messageType6Name,
+} from '../../protocol/dhcp6/message.js';
 import type { Dhcp6Packet } from '../../protocol/dhcp6/message.js';
 import { isLinkLocal6 } from '../../protocol/dhcp6/ipv6-address.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
@@ -78,11 +82,16 @@ export class Dhcp6Server {
         socket.addMembership(ALL_DHCP_RELAY_AGENTS_AND_SERVERS, `::%${name}`);
       } catch (error) {
         socket.close();
-        throw new Error(`cannot join ${ALL_DHCP_RELAY_AGENTS_AND_SERVERS} on ${name}: ${(error as Error).message} (is IPv6 enabled on ${name}?)`, { cause: error });
+        throw new Error(
+          `cannot join ${ALL_DHCP_RELAY_AGENTS_AND_SERVERS} on ${name}: ${(error as Error).message} (is IPv6 enabled on ${name}?)`,
+          { cause: error },
+        );
       }
     }
     socket.on('message', (msg, rinfo) => this.handleDatagram(msg, rinfo));
-    socket.on('error', (error) => this.options.logger.error({ event: 'dhcp6.socket-error', err: error }, 'DHCPv6 socket error'));
+    socket.on('error', (error) =>
+      this.options.logger.error({ event: 'dhcp6.socket-error', err: error }, 'DHCPv6 socket error'),
+    );
     this.setStatus('serving');
   }
 
@@ -90,13 +99,19 @@ export class Dhcp6Server {
     if (this.statusValue === 'closed') return;
     this.socket?.close();
     this.socket = undefined;
-    this.options.logger.info({ event: 'dhcp6.counters', counters: this.counters.snapshot() }, 'DHCPv6 counters at close');
+    this.options.logger.info(
+      { event: 'dhcp6.counters', counters: this.counters.snapshot() },
+      'DHCPv6 counters at close',
+    );
     this.setStatus('closed');
   }
 
   private setStatus(next: Dhcp6ServerStatus): void {
     if (next === this.statusValue) return;
-    this.options.logger.info({ event: 'dhcp6.status', from: this.statusValue, to: next }, `dhcp6 ${this.statusValue} -> ${next}`);
+    this.options.logger.info(
+      { event: 'dhcp6.status', from: this.statusValue, to: next },
+      `dhcp6 ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
   }
 
@@ -128,7 +143,10 @@ export class Dhcp6Server {
       this.act(handleDhcp6(packet, arrival, this.options.config()), rinfo);
     } catch (error) {
       this.counters.countDropped('internal-error');
-      this.options.logger.error({ event: 'dhcp6.internal-error', from: rinfo.address, err: error }, 'unexpected error handling a DHCPv6 datagram');
+      this.options.logger.error(
+        { event: 'dhcp6.internal-error', from: rinfo.address, err: error },
+        'unexpected error handling a DHCPv6 datagram',
+      );
     }
   }
 
@@ -140,7 +158,10 @@ export class Dhcp6Server {
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error;
       this.counters.decodeErrors++;
-      this.options.logger.debug({ event: 'dhcp6.drop.decode', from, reason: error.message }, 'malformed DHCPv6 datagram dropped');
+      this.options.logger.debug(
+        { event: 'dhcp6.drop.decode', from, reason: error.message },
+        'malformed DHCPv6 datagram dropped',
+      );
       return undefined;
     }
   }
@@ -159,10 +180,18 @@ export class Dhcp6Server {
     if (decision.kind === 'ignore') {
       if (decision.reason === 'internal-error') {
         this.counters.countDropped(decision.reason);
-        log.error({ event: 'dhcp6.internal-error', detail: decision.detail, from: rinfo.address }, 'unexpected error in the DHCPv6 policy');
+        log.error(
+          { event: 'dhcp6.internal-error', detail: decision.detail, from: rinfo.address },
+          'unexpected error in the DHCPv6 policy',
+        );
         return;
       }
-      this.drop(decision.reason, { client: decision.client, subnet: decision.subnet, detail: decision.detail, from: rinfo.address });
+      this.drop(decision.reason, {
+        client: decision.client,
+        subnet: decision.subnet,
+        detail: decision.detail,
+        from: rinfo.address,
+      });
       return;
     }
     const type = messageType6Name(decision.messageType);
@@ -173,6 +202,16 @@ export class Dhcp6Server {
       }
     });
     this.counters.countSent(type);
-    log.debug({ event: 'dhcp6.reply', type, client: decision.client, subnet: decision.subnet, relayed: decision.relayed, to: rinfo.address }, `${type} to ${decision.client}`);
+    log.debug(
+      {
+        event: 'dhcp6.reply',
+        type,
+        client: decision.client,
+        subnet: decision.subnet,
+        relayed: decision.relayed,
+        to: rinfo.address,
+      },
+      `${type} to ${decision.client}`,
+    );
   }
 }

@@ -60,7 +60,10 @@ export class Dhcp6Service {
     const loaded = await loadServerDuid(this.options.stateDir, mac);
     this.serverDuid = loaded.duid;
     const event = loaded.created ? 'dhcp6.duid.created' : 'dhcp6.duid.loaded';
-    this.options.logger.info({ event, duid: bytesToColonHex(loaded.duid), file: loaded.path }, `DHCPv6 server DUID ${bytesToColonHex(loaded.duid)}`);
+    this.options.logger.info(
+      { event, duid: bytesToColonHex(loaded.duid), file: loaded.path },
+      `DHCPv6 server DUID ${bytesToColonHex(loaded.duid)}`,
+    );
     return loaded.duid;
   }
 
@@ -74,7 +77,10 @@ export class Dhcp6Service {
     });
     await server.start();
     this.server = server;
-    this.options.logger.info({ event: 'dhcp6.listening', interfaces: this.options.interfaces, port: server.port }, 'serving stateless DHCPv6');
+    this.options.logger.info(
+      { event: 'dhcp6.listening', interfaces: this.options.interfaces, port: server.port },
+      'serving stateless DHCPv6',
+    );
   }
 
   private current(): Dhcp6ServingConfig {

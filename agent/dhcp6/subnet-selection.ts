@@ -16,7 +16,10 @@ function containing(subnets: readonly CompiledSubnet6[], text: string): Compiled
  * The relay closest to the client names the client's link; when it left link-address unspecified
  * (it identifies the link by Interface-ID instead, §19.1.1), the next relay outward may still name one.
  */
-export function subnetForRelays(subnets: readonly CompiledSubnet6[], relays: readonly Dhcp6RelayMessage[]): CompiledSubnet6 | undefined {
+export function subnetForRelays(
+  subnets: readonly CompiledSubnet6[],
+  relays: readonly Dhcp6RelayMessage[],
+): CompiledSubnet6 | undefined {
   for (let i = relays.length - 1; i >= 0; i--) {
     const found = containing(subnets, (relays[i] as Dhcp6RelayMessage).linkAddress);
     if (found !== undefined) return found;
@@ -25,7 +28,10 @@ export function subnetForRelays(subnets: readonly CompiledSubnet6[], relays: rea
 }
 
 /** A subnet whose prefix holds one of the interface's global addresses. */
-export function subnetForInterface(subnets: readonly CompiledSubnet6[], iface: InterfaceInfo): CompiledSubnet6 | undefined {
+export function subnetForInterface(
+  subnets: readonly CompiledSubnet6[],
+  iface: InterfaceInfo,
+): CompiledSubnet6 | undefined {
   for (const address of iface.addresses) {
     if (address.family !== 6) continue;
     const found = containing(subnets, address.address);

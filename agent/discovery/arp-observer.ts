@@ -75,9 +75,16 @@ export class ArpObserver {
       this.bind(where, arp.senderIp, arp.senderMac, now);
     }
     if (arp.op === ArpOp.Reply) {
-      if (arp.targetIp !== UNSPECIFIED_IPV4 && arp.targetIp !== arp.senderIp) this.bind(where, arp.targetIp, arp.targetMac, now);
+      if (arp.targetIp !== UNSPECIFIED_IPV4 && arp.targetIp !== arp.senderIp)
+        this.bind(where, arp.targetIp, arp.targetMac, now);
       if (arp.senderIp !== UNSPECIFIED_IPV4 && this.replyListeners.size > 0) {
-        const reply: ArpReply = { ...where, ip: arp.senderIp, mac: arp.senderMac, targetIp: arp.targetIp, targetMac: arp.targetMac };
+        const reply: ArpReply = {
+          ...where,
+          ip: arp.senderIp,
+          mac: arp.senderMac,
+          targetIp: arp.targetIp,
+          targetMac: arp.targetMac,
+        };
         for (const listener of this.replyListeners) listener(reply);
       }
     }
@@ -94,8 +101,9 @@ export class ArpObserver {
     if (result.change === 'moved') event.previousMac = result.previousMac;
     emit(event);
     const conflict =
-      (result.change === 'moved' ? conflicts.onMove(where, ip, mac, result.previousMac, result.previousLastSeen, now) : undefined) ??
-      conflicts.onClaim(where, ip, mac, now);
+      (result.change === 'moved'
+        ? conflicts.onMove(where, ip, mac, result.previousMac, result.previousLastSeen, now)
+        : undefined) ?? conflicts.onClaim(where, ip, mac, now);
     if (conflict) emit(conflict);
   }
 }

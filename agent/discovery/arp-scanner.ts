@@ -39,8 +39,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** The request template of a group; only the target address changes per frame. */
 function template(group: ScanGroup): { frame: Buffer; targetIpAt: number } {
-  const header = { dstMac: BROADCAST_MAC, srcMac: group.senderMac, etherType: ETHERTYPE_ARP, ...(group.vid === undefined ? {} : { vid: group.vid }) };
-  const body = encodeArp({ op: ArpOp.Request, senderMac: group.senderMac, senderIp: group.senderIp, targetMac: '00:00:00:00:00:00', targetIp: '0.0.0.0' });
+  const header = {
+    dstMac: BROADCAST_MAC,
+    srcMac: group.senderMac,
+    etherType: ETHERTYPE_ARP,
+    ...(group.vid === undefined ? {} : { vid: group.vid }),
+  };
+  const body = encodeArp({
+    op: ArpOp.Request,
+    senderMac: group.senderMac,
+    senderIp: group.senderIp,
+    targetMac: '00:00:00:00:00:00',
+    targetIp: '0.0.0.0',
+  });
   return { frame: encodeEthernet(header, body), targetIpAt: ethernetHeaderLength(header) + 24 };
 }
 
@@ -66,7 +77,13 @@ export class ArpScanner {
       const { sent, sendMs } = await this.sendAll(plan);
       await sleep(plan.waitMs ?? 1000);
       const hosts = [...found.values()];
-      return { scanned: sent, found: hosts.length, durationMs: Math.round(performance.now() - started), ratePps: sent > 1 && sendMs > 0 ? Math.round(((sent - 1) * 1000) / sendMs) : sent, hosts };
+      return {
+        scanned: sent,
+        found: hosts.length,
+        durationMs: Math.round(performance.now() - started),
+        ratePps: sent > 1 && sendMs > 0 ? Math.round(((sent - 1) * 1000) / sendMs) : sent,
+        hosts,
+      };
     } finally {
       stop();
       this.running = false;
@@ -74,11 +91,18 @@ export class ArpScanner {
   }
 
   private collect(plan: ScanPlan, reply: ArpReply, found: Map<string, ScanHost>): void {
-    const group = plan.groups.find((g) => g.interface === reply.interface && g.vid === reply.vid && g.senderIp === reply.targetIp);
+    const group = plan.groups.find(
+      (g) => g.interface === reply.interface && g.vid === reply.vid && g.senderIp === reply.targetIp,
+    );
     if (group === undefined || reply.targetMac !== group.senderMac) return;
     const key = `${reply.interface}|${reply.vid ?? 0}|${reply.ip}`;
     if (found.has(key)) return;
-    const host: ScanHost = { ip: reply.ip, mac: reply.mac, interface: reply.interface, ...(reply.vid === undefined ? {} : { vid: reply.vid }) };
+    const host: ScanHost = {
+      ip: reply.ip,
+      mac: reply.mac,
+      interface: reply.interface,
+      ...(reply.vid === undefined ? {} : { vid: reply.vid }),
+    };
     found.set(key, host);
     plan.onHost?.(host);
   }

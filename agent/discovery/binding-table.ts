@@ -54,7 +54,15 @@ export class BindingTable {
     const key = keyOf(iface, vid, ip);
     const entry = this.entries.get(key);
     if (entry === undefined) {
-      this.insert(key, { interface: iface, ...(vid === undefined ? {} : { vid }), ip, mac, firstSeen: now, lastSeen: now, lastReported: now });
+      this.insert(key, {
+        interface: iface,
+        ...(vid === undefined ? {} : { vid }),
+        ip,
+        mac,
+        firstSeen: now,
+        lastSeen: now,
+        lastReported: now,
+      });
       return { change: 'new' };
     }
     this.entries.delete(key);

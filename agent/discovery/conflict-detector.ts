@@ -27,7 +27,14 @@ export class ConflictDetector {
   }
 
   /** A binding changed MAC; `previousLastSeen` is when the old MAC last claimed the IP. */
-  onMove(where: Where, ip: string, mac: string, previousMac: string, previousLastSeen: number, now: number): IpConflictEvent | undefined {
+  onMove(
+    where: Where,
+    ip: string,
+    mac: string,
+    previousMac: string,
+    previousLastSeen: number,
+    now: number,
+  ): IpConflictEvent | undefined {
     if (now - previousLastSeen >= this.windowMs) return undefined;
     return this.report(where, ip, [mac, previousMac], 'two-macs', now);
   }
@@ -40,7 +47,13 @@ export class ConflictDetector {
   }
 
   /** A client declined `ip` (it found it in use); `holder` is who the binding table says has it. */
-  onDecline(where: Where, ip: string, mac: string, holder: string | undefined, now: number): IpConflictEvent | undefined {
+  onDecline(
+    where: Where,
+    ip: string,
+    mac: string,
+    holder: string | undefined,
+    now: number,
+  ): IpConflictEvent | undefined {
     return this.report(where, ip, holder === undefined || holder === mac ? [mac] : [mac, holder], 'decline', now);
   }
 
@@ -48,7 +61,13 @@ export class ConflictDetector {
     this.reported.clear();
   }
 
-  private report(where: Where, ip: string, macs: string[], reason: ConflictReason, now: number): IpConflictEvent | undefined {
+  private report(
+    where: Where,
+    ip: string,
+    macs: string[],
+    reason: ConflictReason,
+    now: number,
+  ): IpConflictEvent | undefined {
     const key = `${where.interface}|${where.vid ?? 0}|${ip}|${[...macs].sort().join(',')}|${reason}`;
     const last = this.reported.get(key);
     if (last !== undefined && now - last < this.windowMs) return undefined;

@@ -43,9 +43,21 @@ export async function startDiscovery(wiring: DiscoveryWiring): Promise<Discovery
     },
     ownServerIps: () => subnets4(wiring).flatMap((s) => (s.server_ip === undefined ? [] : [s.server_ip])),
     taggedSubnets: () =>
-      subnets4(wiring).flatMap((s) => (s.vid === undefined ? [] : [{ cidr: s.cidr, vid: s.vid, ...(s.server_ip === undefined ? {} : { senderIp: s.server_ip }) }])),
+      subnets4(wiring).flatMap((s) =>
+        s.vid === undefined
+          ? []
+          : [{ cidr: s.cidr, vid: s.vid, ...(s.server_ip === undefined ? {} : { senderIp: s.server_ip }) }],
+      ),
   });
   await service.start();
-  wiring.logger.info({ event: 'discovery.ready', interfaces, mdns: settings.mdns, refresh_interval_s: settings.refreshIntervalMs / 1000 }, `discovery on ${interfaces.join(', ')}`);
+  wiring.logger.info(
+    {
+      event: 'discovery.ready',
+      interfaces,
+      mdns: settings.mdns,
+      refresh_interval_s: settings.refreshIntervalMs / 1000,
+    },
+    `discovery on ${interfaces.join(', ')}`,
+  );
   return service;
 }

@@ -8,7 +8,15 @@ import { readMac } from '../../protocol/net/mac.js';
 import { decodeUdpFrame } from '../../protocol/net/udp-frame.js';
 
 export type DhcpSighting =
-  | { kind: 'server-reply'; vid?: number; xid: number; srcMac: string; srcIp: string; serverId?: string; offeredIp: string }
+  | {
+      kind: 'server-reply';
+      vid?: number;
+      xid: number;
+      srcMac: string;
+      srcIp: string;
+      serverId?: string;
+      offeredIp: string;
+    }
   | { kind: 'decline'; vid?: number; mac: string; ip: string };
 
 const DHCP_DECLINE = 4;
@@ -26,7 +34,15 @@ export function classifyDhcpFrame(frame: Uint8Array): DhcpSighting | undefined {
     const msg = decodeDhcp4(udp.payload);
     if (msg.op !== 2) return undefined;
     const serverId = ipOption(msg.options.get(54));
-    return { kind: 'server-reply', ...vid, xid: msg.xid, srcMac: udp.srcMac, srcIp: udp.srcIp, ...(serverId ? { serverId } : {}), offeredIp: msg.yiaddr };
+    return {
+      kind: 'server-reply',
+      ...vid,
+      xid: msg.xid,
+      srcMac: udp.srcMac,
+      srcIp: udp.srcIp,
+      ...(serverId ? { serverId } : {}),
+      offeredIp: msg.yiaddr,
+    };
   }
   if (udp.dstPort === 67) {
     const msg = decodeDhcp4(udp.payload);

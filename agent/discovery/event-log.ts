@@ -9,26 +9,57 @@ export function logDiscoveryEvent(log: Logger, event: DiscoveryEvent): void {
   const name = logEventName(event);
   switch (event.kind) {
     case 'neighbour': {
-      const fields = { event: name, interface: event.interface, vid: event.vid, ip: event.ip, mac: event.mac, previous_mac: event.previousMac };
+      const fields = {
+        event: name,
+        interface: event.interface,
+        vid: event.vid,
+        ip: event.ip,
+        mac: event.mac,
+        previous_mac: event.previousMac,
+      };
       if (event.change === 'refreshed') log.debug(fields, `neighbour ${event.ip} ${event.mac} refreshed`);
       else log.info(fields, `neighbour ${event.ip} ${event.mac} ${event.change}`);
       return;
     }
     case 'mdns':
-      log.info({ event: name, interface: event.interface, vid: event.vid, ip: event.ip, mac: event.mac, names: event.names }, `mDNS names for ${event.ip}`);
+      log.info(
+        { event: name, interface: event.interface, vid: event.vid, ip: event.ip, mac: event.mac, names: event.names },
+        `mDNS names for ${event.ip}`,
+      );
       return;
     case 'foreign-dhcp':
       log.warn(
-        { event: name, interface: event.interface, vid: event.vid, family: event.family, server_ip: event.serverIp, server_mac: event.serverMac, offered_ip: event.offeredIp },
+        {
+          event: name,
+          interface: event.interface,
+          vid: event.vid,
+          family: event.family,
+          server_ip: event.serverIp,
+          server_mac: event.serverMac,
+          offered_ip: event.offeredIp,
+        },
         `a DHCP${event.family === 6 ? 'v6' : ''} server that is not ours answers on ${event.interface}: ${event.serverIp} (${event.serverMac ?? 'MAC unknown'})`,
       );
       return;
     case 'ip-conflict':
-      log.warn({ event: name, interface: event.interface, vid: event.vid, ip: event.ip, macs: event.macs, reason: event.reason }, `${event.ip} is claimed by ${event.macs.join(' and ')}`);
+      log.warn(
+        {
+          event: name,
+          interface: event.interface,
+          vid: event.vid,
+          ip: event.ip,
+          macs: event.macs,
+          reason: event.reason,
+        },
+        `${event.ip} is claimed by ${event.macs.join(' and ')}`,
+      );
       return;
     case 'scan-done': {
       const { scanned, found, durationMs, ratePps } = event.summary;
-      log.info({ event: name, cidrs: event.cidrs, scanned, found, duration_ms: durationMs, rate_pps: ratePps }, `scan done: ${found} of ${scanned} answered`);
+      log.info(
+        { event: name, cidrs: event.cidrs, scanned, found, duration_ms: durationMs, rate_pps: ratePps },
+        `scan done: ${found} of ${scanned} answered`,
+      );
       return;
     }
   }

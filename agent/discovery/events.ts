@@ -81,7 +81,8 @@ export interface ScanDoneEvent {
   time: number;
 }
 
-export type DiscoveryEvent = NeighbourEvent | MdnsEvent | ForeignDhcpEvent | ForeignDhcp6Event | IpConflictEvent | ScanDoneEvent;
+export type DiscoveryEvent =
+  NeighbourEvent | MdnsEvent | ForeignDhcpEvent | ForeignDhcp6Event | IpConflictEvent | ScanDoneEvent;
 
 export type DiscoveryEventSink = (event: DiscoveryEvent) => void;
 

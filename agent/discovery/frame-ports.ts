@@ -25,5 +25,8 @@ export function udpPorts(frame: Uint8Array): [number, number] | undefined {
     return undefined;
   }
   if (udp + 4 > frame.length) return undefined;
-  return [((frame[udp] as number) << 8) | (frame[udp + 1] as number), ((frame[udp + 2] as number) << 8) | (frame[udp + 3] as number)];
+  return [
+    ((frame[udp] as number) << 8) | (frame[udp + 1] as number),
+    ((frame[udp + 2] as number) << 8) | (frame[udp + 3] as number),
+  ];
 }

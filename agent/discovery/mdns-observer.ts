@@ -83,7 +83,14 @@ export class MdnsObserver {
     if (this.seen.size > this.maxRemembered) this.seen.delete(this.seen.keys().next().value as string);
     if (!fresh) return;
     this.counters.reported++;
-    const event: MdnsEvent = { kind: 'mdns', interface: entry.interface, ip: entry.ip, mac: entry.mac, names: entry.names, time: now };
+    const event: MdnsEvent = {
+      kind: 'mdns',
+      interface: entry.interface,
+      ip: entry.ip,
+      mac: entry.mac,
+      names: entry.names,
+      time: now,
+    };
     if (entry.vid !== undefined) event.vid = entry.vid;
     this.options.emit(event);
   }

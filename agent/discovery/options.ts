@@ -44,7 +44,8 @@ export const DEFAULT_DISCOVERY_SETTINGS: Readonly<DiscoverySettings> = Object.fr
 
 export function settingsFromConfig(config: DiscoveryConfig): DiscoverySettings {
   const d = DEFAULT_DISCOVERY_SETTINGS;
-  const ms = (seconds: number | undefined, fallback: number) => (seconds === undefined ? fallback : Math.round(seconds * 1000));
+  const ms = (seconds: number | undefined, fallback: number) =>
+    seconds === undefined ? fallback : Math.round(seconds * 1000);
   return {
     ...d,
     interfaces: config.interfaces ?? [],

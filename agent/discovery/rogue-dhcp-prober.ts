@@ -43,8 +43,20 @@ export function buildDiscover(segment: ProbeSegment, xid: number): Buffer {
   const chaddr = Buffer.alloc(16);
   chaddr.set(Buffer.from(segment.mac.replace(/:/g, ''), 'hex'));
   const message: Dhcp4Message = {
-    op: 1, htype: 1, hlen: 6, hops: 0, xid, secs: 0, flags: 0x8000,
-    ciaddr: '0.0.0.0', yiaddr: '0.0.0.0', siaddr: '0.0.0.0', giaddr: '0.0.0.0', chaddr, sname: '', file: '',
+    op: 1,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid,
+    secs: 0,
+    flags: 0x8000,
+    ciaddr: '0.0.0.0',
+    yiaddr: '0.0.0.0',
+    siaddr: '0.0.0.0',
+    giaddr: '0.0.0.0',
+    chaddr,
+    sname: '',
+    file: '',
     options: new Map([
       [53, Buffer.from([1])],
       [61, PROBE_CLIENT_ID],
@@ -52,8 +64,14 @@ export function buildDiscover(segment: ProbeSegment, xid: number): Buffer {
     ]),
   };
   return encodeUdpFrame({
-    srcMac: segment.mac, dstMac: BROADCAST_MAC, ...(segment.vid === undefined ? {} : { vid: segment.vid }),
-    srcIp: '0.0.0.0', dstIp: '255.255.255.255', srcPort: 68, dstPort: 67, payload: encodeDhcp4(message),
+    srcMac: segment.mac,
+    dstMac: BROADCAST_MAC,
+    ...(segment.vid === undefined ? {} : { vid: segment.vid }),
+    srcIp: '0.0.0.0',
+    dstIp: '255.255.255.255',
+    srcPort: 68,
+    dstPort: 67,
+    payload: encodeDhcp4(message),
   });
 }
 
@@ -78,14 +96,21 @@ export class RogueDhcpProber {
   onSighting(interfaceName: string, sighting: DhcpSighting, now: number): void {
     if (sighting.kind !== 'server-reply') return;
     const pending = this.pending.get(sighting.xid);
-    if (pending === undefined || pending.segment.interface !== interfaceName || pending.segment.vid !== sighting.vid) return;
+    if (pending === undefined || pending.segment.interface !== interfaceName || pending.segment.vid !== sighting.vid)
+      return;
     const serverIp = sighting.serverId ?? sighting.srcIp;
     const key = `${serverIp}|${sighting.srcMac}`;
     if (pending.seen.has(key)) return;
     const ours = this.isOurs(serverIp, sighting.srcMac);
     const event: ForeignDhcpEvent & { ours: boolean } = {
-      kind: 'foreign-dhcp', interface: interfaceName, ...(sighting.vid === undefined ? {} : { vid: sighting.vid }),
-      serverIp, serverMac: sighting.srcMac, offeredIp: sighting.offeredIp, time: now, ours,
+      kind: 'foreign-dhcp',
+      interface: interfaceName,
+      ...(sighting.vid === undefined ? {} : { vid: sighting.vid }),
+      serverIp,
+      serverMac: sighting.srcMac,
+      offeredIp: sighting.offeredIp,
+      time: now,
+      ours,
     };
     pending.seen.set(key, event);
     if (ours) return;
@@ -114,9 +139,15 @@ export class RogueDhcpProber {
       this.pending.clear();
       this.running = false;
     }
-    const servers = rounds.flatMap((p) => [...p.seen.values()]).map((e) => ({
-      interface: e.interface, ...(e.vid === undefined ? {} : { vid: e.vid }), server_ip: e.serverIp, server_mac: e.serverMac, ours: e.ours,
-    }));
+    const servers = rounds
+      .flatMap((p) => [...p.seen.values()])
+      .map((e) => ({
+        interface: e.interface,
+        ...(e.vid === undefined ? {} : { vid: e.vid }),
+        server_ip: e.serverIp,
+        server_mac: e.serverMac,
+        ours: e.ours,
+      }));
     return { probed: rounds.length, servers, foreign: servers.filter((s) => !s.ours).length };
   }
 }

@@ -7,7 +7,14 @@ import type { RemoteInfo, Socket } from 'node:dgram';
 import { DecodeError } from '../../protocol/binary/decode-error.js';
 import { decodeDhcp6, encodeDhcp6 } from '../../protocol/dhcp6/codec.js';
 import { decodeDuid, duidLlFromMac, HARDWARE_ETHERNET } from '../../protocol/dhcp6/duid.js';
-import { ALL_DHCP_RELAY_AGENTS_AND_SERVERS, DHCP6_CLIENT_PORT, DHCP6_SERVER_PORT, findOption, isRelayMessage, MessageType6 } from '../../protocol/dhcp6/message.js';
+import {
+  ALL_DHCP_RELAY_AGENTS_AND_SERVERS,
+  DHCP6_CLIENT_PORT,
+  DHCP6_SERVER_PORT,
+  findOption,
+  isRelayMessage,
+  MessageType6,
+} from '../../protocol/dhcp6/message.js';
 import type { Dhcp6Option } from '../../protocol/dhcp6/message.js';
 import { addOption6 } from '../../protocol/dhcp6/options.js';
 import { bytesToColonHex } from '../../protocol/net/mac.js';
@@ -74,7 +81,12 @@ export function buildSolicit(mac: string, transactionId: number): Buffer {
 /** The MAC in a DUID-LLT or DUID-LL of hardware type Ethernet; undefined for every other DUID. */
 export function duidMac(duid: Uint8Array): string | undefined {
   const decoded = decodeDuid(duid);
-  if (!('linkLayerAddress' in decoded) || decoded.hardwareType !== HARDWARE_ETHERNET || decoded.linkLayerAddress.length !== 6) return undefined;
+  if (
+    !('linkLayerAddress' in decoded) ||
+    decoded.hardwareType !== HARDWARE_ETHERNET ||
+    decoded.linkLayerAddress.length !== 6
+  )
+    return undefined;
   return bytesToColonHex(decoded.linkLayerAddress);
 }
 
@@ -160,7 +172,9 @@ export class RogueDhcp6Prober {
     }
     const destination = options.destination ?? { address: ALL_DHCP_RELAY_AGENTS_AND_SERVERS, port: DHCP6_SERVER_PORT };
     if (destination.address.toLowerCase().startsWith('ff')) socket.setMulticastInterface(`::%${target.interface}`);
-    const scoped = destination.address.toLowerCase().startsWith('ff02') ? `${destination.address}%${target.interface}` : destination.address;
+    const scoped = destination.address.toLowerCase().startsWith('ff02')
+      ? `${destination.address}%${target.interface}`
+      : destination.address;
     socket.send(buildSolicit(target.mac, round.transactionId), destination.port, scoped);
     this.probes++;
     return round;
@@ -180,14 +194,19 @@ export class RogueDhcp6Prober {
     const serverIp = stripScope(rinfo.address);
     const key = answer.serverDuid.toString('hex');
     if (round.seen.has(key)) return;
-    const ours = options.ourDuids.some((duid) => duid.equals(answer.serverDuid)) || (options.isOurAddress?.(serverIp) ?? false);
+    const ours =
+      options.ourDuids.some((duid) => duid.equals(answer.serverDuid)) || (options.isOurAddress?.(serverIp) ?? false);
     const mac = answer.serverMac === undefined ? {} : { server_mac: answer.serverMac };
     round.seen.set(key, { interface: round.target.interface, family: 6, server_ip: serverIp, ...mac, ours });
     if (ours) return;
     this.foreignSeen++;
     const event: ForeignDhcp6Event = {
-      kind: 'foreign-dhcp', family: 6, interface: round.target.interface, serverIp,
-      ...(answer.serverMac === undefined ? {} : { serverMac: answer.serverMac }), time: this.clock(),
+      kind: 'foreign-dhcp',
+      family: 6,
+      interface: round.target.interface,
+      serverIp,
+      ...(answer.serverMac === undefined ? {} : { serverMac: answer.serverMac }),
+      time: this.clock(),
     };
     this.emit(event);
   }

@@ -35,7 +35,12 @@ function parse<T>(schema: z.ZodType<T>, params: unknown): T {
   throw new DiscoveryRpcError('invalid-params', issue?.message ?? 'invalid params', issue?.path.join('.'));
 }
 
-const hostOut = (h: ScanHost) => ({ ip: h.ip, mac: h.mac, interface: h.interface, ...(h.vid === undefined ? {} : { vid: h.vid }) });
+const hostOut = (h: ScanHost) => ({
+  ip: h.ip,
+  mac: h.mac,
+  interface: h.interface,
+  ...(h.vid === undefined ? {} : { vid: h.vid }),
+});
 
 export function discoveryRpcHandlers(service: DiscoveryService): DiscoveryRpcHandlers {
   return {
@@ -43,8 +48,20 @@ export function discoveryRpcHandlers(service: DiscoveryService): DiscoveryRpcHan
       const p = parse(scanParamsSchema, params);
       if (service.scanner.busy) throw new DiscoveryRpcError('busy', 'a scan is already running: wait for it to finish');
       try {
-        const summary = await service.scan({ cidrs: p.cidrs, interface: p.interface, ratePps: p.rate_pps, slow: p.slow, force: p.force });
-        return { scanned: summary.scanned, found: summary.found, duration_ms: summary.durationMs, rate_pps: summary.ratePps, hosts: summary.hosts.map(hostOut) };
+        const summary = await service.scan({
+          cidrs: p.cidrs,
+          interface: p.interface,
+          ratePps: p.rate_pps,
+          slow: p.slow,
+          force: p.force,
+        });
+        return {
+          scanned: summary.scanned,
+          found: summary.found,
+          duration_ms: summary.durationMs,
+          rate_pps: summary.ratePps,
+          hosts: summary.hosts.map(hostOut),
+        };
       } catch (error) {
         if (error instanceof ScanRefused) throw new DiscoveryRpcError(error.code, error.message, error.field);
         throw error;

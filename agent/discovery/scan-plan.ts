@@ -39,41 +39,77 @@ const maskOf = (prefixLength: number) => (prefixLength === 0 ? 0 : (0xffffffff <
 function ownAddressIn(info: InterfaceInfo, cidr: ParsedCidr): string | undefined {
   const c = { network: cidr.network, prefixLength: cidr.prefixLength, mask: maskOf(cidr.prefixLength) };
   const onSegment = (a: InterfaceInfo['addresses'][number]) =>
-    cidrContains(c, ipv4ToNumber(a.address)) || (a.prefixLength <= cidr.prefixLength && ((ipv4ToNumber(a.address) & maskOf(a.prefixLength)) >>> 0) === ((cidr.network & maskOf(a.prefixLength)) >>> 0));
+    cidrContains(c, ipv4ToNumber(a.address)) ||
+    (a.prefixLength <= cidr.prefixLength &&
+      (ipv4ToNumber(a.address) & maskOf(a.prefixLength)) >>> 0 === (cidr.network & maskOf(a.prefixLength)) >>> 0);
   return info.addresses.find((a) => a.family === 4 && onSegment(a))?.address;
 }
 
-function groupFor(cidr: ParsedCidr, interfaces: readonly InterfaceInfo[], tagged: readonly TaggedSubnet[], only?: string): ScanGroup {
+function groupFor(
+  cidr: ParsedCidr,
+  interfaces: readonly InterfaceInfo[],
+  tagged: readonly TaggedSubnet[],
+  only?: string,
+): ScanGroup {
   const candidates = only === undefined ? interfaces : interfaces.filter((i) => i.name === only);
-  if (only !== undefined && candidates.length === 0) throw new ScanRefused(`interface ${only} is not one discovery runs on`, 'invalid-params', 'interface');
+  if (only !== undefined && candidates.length === 0)
+    throw new ScanRefused(`interface ${only} is not one discovery runs on`, 'invalid-params', 'interface');
   const targets = hostAddresses(cidr);
   for (const info of candidates) {
     const own = ownAddressIn(info, cidr);
-    if (own !== undefined) return { interface: info.name, senderMac: info.mac, senderIp: own, targets: targets.filter((t) => numberToIpv4(t) !== own) };
+    if (own !== undefined)
+      return {
+        interface: info.name,
+        senderMac: info.mac,
+        senderIp: own,
+        targets: targets.filter((t) => numberToIpv4(t) !== own),
+      };
   }
   const subnet = tagged.find((s) => s.cidr === cidr.text);
   const info = candidates[0];
   if (subnet !== undefined && info !== undefined) {
-    return { interface: info.name, vid: subnet.vid, senderMac: info.mac, senderIp: subnet.senderIp ?? '0.0.0.0', targets };
+    return {
+      interface: info.name,
+      vid: subnet.vid,
+      senderMac: info.mac,
+      senderIp: subnet.senderIp ?? '0.0.0.0',
+      targets,
+    };
   }
   if (only !== undefined && info !== undefined) {
     // Not on any of its networks: ask anyway, from its first address (replies still come back at L2).
     const first = info.addresses.find((a) => a.family === 4)?.address ?? '0.0.0.0';
     return { interface: info.name, senderMac: info.mac, senderIp: first, targets };
   }
-  throw new ScanRefused(`no discovery interface has an address in ${cidr.text}: pass interface to choose one`, 'invalid-params', 'interface');
+  throw new ScanRefused(
+    `no discovery interface has an address in ${cidr.text}: pass interface to choose one`,
+    'invalid-params',
+    'interface',
+  );
 }
 
 /** Throws ScanRefused naming the fix when the request cannot or may not be run. */
-export function planScan(request: ScanRequest, interfaces: readonly InterfaceInfo[], tagged: readonly TaggedSubnet[] = []): { cidrs: string[]; groups: ScanGroup[] } {
+export function planScan(
+  request: ScanRequest,
+  interfaces: readonly InterfaceInfo[],
+  tagged: readonly TaggedSubnet[] = [],
+): { cidrs: string[]; groups: ScanGroup[] } {
   const force = request.force ?? false;
   let cidrs = request.cidrs ?? [];
   if (cidrs.length === 0) {
-    if (!force) throw new ScanRefused('no CIDRs given: name the networks to scan, or pass force to scan every attached network', 'invalid-params', 'cidrs');
+    if (!force)
+      throw new ScanRefused(
+        'no CIDRs given: name the networks to scan, or pass force to scan every attached network',
+        'invalid-params',
+        'cidrs',
+      );
     const on = request.interface === undefined ? interfaces : interfaces.filter((i) => i.name === request.interface);
     cidrs = attachedNetworks(on);
     if (cidrs.length === 0) throw new ScanRefused('no attached IPv4 network to scan', 'invalid-params', 'cidrs');
   }
   const parsed = parseScanCidrs(cidrs, force);
-  return { cidrs: parsed.map((c) => c.text), groups: parsed.map((c) => groupFor(c, interfaces, tagged, request.interface)) };
+  return {
+    cidrs: parsed.map((c) => c.text),
+    groups: parsed.map((c) => groupFor(c, interfaces, tagged, request.interface)),
+  };
 }

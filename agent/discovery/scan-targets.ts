@@ -28,9 +28,14 @@ export interface ParsedCidr {
 export function parseScanCidrs(cidrs: readonly string[], force: boolean): ParsedCidr[] {
   return cidrs.map((text, i) => {
     const cidr = parseCidr4(text);
-    if (cidr === undefined) throw new ScanRefused(`"${text}" is not an IPv4 CIDR like 10.20.0.0/24`, 'invalid-params', `cidrs[${i}]`);
+    if (cidr === undefined)
+      throw new ScanRefused(`"${text}" is not an IPv4 CIDR like 10.20.0.0/24`, 'invalid-params', `cidrs[${i}]`);
     if (cidr.prefixLength < MAX_UNFORCED_PREFIX && !force) {
-      throw new ScanRefused(`${text} is larger than a /${MAX_UNFORCED_PREFIX}: split it, or pass force to scan it anyway`, 'invalid-params', `cidrs[${i}]`);
+      throw new ScanRefused(
+        `${text} is larger than a /${MAX_UNFORCED_PREFIX}: split it, or pass force to scan it anyway`,
+        'invalid-params',
+        `cidrs[${i}]`,
+      );
     }
     return { text: formatCidr4(cidr), network: cidr.network, prefixLength: cidr.prefixLength };
   });

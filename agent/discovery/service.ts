@@ -91,7 +91,10 @@ export class DiscoveryService {
     this.clock = options.clock ?? Date.now;
     const emit: DiscoveryEventSink = (event) => this.emit(event);
     this.table = new BindingTable({ refreshIntervalMs: s.refreshIntervalMs, maxEntries: s.maxBindings });
-    this.conflicts = new ConflictDetector({ windowMs: s.refreshIntervalMs, reservedMacs: options.reservedMacs ?? (() => undefined) });
+    this.conflicts = new ConflictDetector({
+      windowMs: s.refreshIntervalMs,
+      reservedMacs: options.reservedMacs ?? (() => undefined),
+    });
     this.arp = new ArpObserver({ table: this.table, conflicts: this.conflicts, emit });
     this.mdns = new MdnsObserver({ emit, dedupMs: s.mdnsDedupMs });
     const send = (name: string, frame: Buffer) => this.ports.get(name)?.send(frame);
@@ -136,7 +139,10 @@ export class DiscoveryService {
     const infos = this.options.interfaces.flatMap((n) => this.options.interfaceInfo(n) ?? []);
     const { cidrs, groups } = planScan(params, infos, this.options.taggedSubnets?.() ?? []);
     const ratePps = params.slow ? SLOW_RATE_PPS : (params.ratePps ?? this.options.settings.scanRatePps);
-    this.options.logger.info({ event: 'discovery.scan.start', cidrs, rate_pps: ratePps }, `scanning ${cidrs.join(' ')} at ${ratePps} pps`);
+    this.options.logger.info(
+      { event: 'discovery.scan.start', cidrs, rate_pps: ratePps },
+      `scanning ${cidrs.join(' ')} at ${ratePps} pps`,
+    );
     const summary = await this.scanner.scan({ groups, ratePps, waitMs: params.waitMs ?? 1000 });
     this.counters.scans++;
     this.emit({ kind: 'scan-done', cidrs, summary, time: this.clock() });
@@ -148,7 +154,10 @@ export class DiscoveryService {
     const [v4, v6] = await Promise.all([this.probe4(), this.probe6()]);
     const servers = [...v4.servers, ...v6.servers];
     const result = { probed: v4.probed + v6.probed, servers, foreign: v4.foreign + v6.foreign };
-    this.options.logger.info({ event: 'discovery.probe.done', probed: result.probed, servers, foreign: result.foreign }, `DHCP probe: ${result.foreign} foreign server(s)`);
+    this.options.logger.info(
+      { event: 'discovery.probe.done', probed: result.probed, servers, foreign: result.foreign },
+      `DHCP probe: ${result.foreign} foreign server(s)`,
+    );
     return result;
   }
 
@@ -161,7 +170,8 @@ export class DiscoveryService {
     });
     if (interfaces.length === 0) return { probed: 0, servers: [], foreign: 0 };
     const ourDuids = await this.ownDuids();
-    const isOurAddress = (ip: string) => this.options.interfaces.some((n) => this.options.interfaceInfo(n)?.addresses.some((a) => a.address === ip));
+    const isOurAddress = (ip: string) =>
+      this.options.interfaces.some((n) => this.options.interfaceInfo(n)?.addresses.some((a) => a.address === ip));
     return this.prober6.probe({ interfaces, ourDuids, isOurAddress, listenMs: this.options.settings.probeListenMs });
   }
 
@@ -169,7 +179,10 @@ export class DiscoveryService {
     const dir = this.options.stateDir;
     if (dir === undefined) return [];
     // Only read: creating the DUID is the DHCPv6 server's job, and an IPv4-only rack has none.
-    const present = await access(join(dir, DUID_FILE)).then(() => true, () => false);
+    const present = await access(join(dir, DUID_FILE)).then(
+      () => true,
+      () => false,
+    );
     return present ? [(await loadServerDuid(dir, undefined)).duid] : [];
   }
 
@@ -180,7 +193,11 @@ export class DiscoveryService {
       const vids = [...new Set((this.options.taggedSubnets?.() ?? []).map((s) => s.vid))];
       return [{ interface: name, mac: info.mac }, ...vids.map((vid) => ({ interface: name, vid, mac: info.mac }))];
     });
-    return this.prober.probe({ segments, isOurs: (ip, mac) => this.isOurs(ip, mac), listenMs: this.options.settings.probeListenMs });
+    return this.prober.probe({
+      segments,
+      isOurs: (ip, mac) => this.isOurs(ip, mac),
+      listenMs: this.options.settings.probeListenMs,
+    });
   }
 
   clear(what: { neighbours?: boolean; mdns?: boolean }): { neighbours: number; mdns: number } {
@@ -194,7 +211,11 @@ export class DiscoveryService {
 
   /** Figures for the metrics endpoint. */
   metricsSnapshot(): DiscoveryMetrics {
-    return { neighbours: this.table.size, conflicts: this.conflicts.detected, foreignDhcp: this.prober.foreignSeen + this.prober6.foreignSeen };
+    return {
+      neighbours: this.table.size,
+      conflicts: this.conflicts.detected,
+      foreignDhcp: this.prober.foreignSeen + this.prober6.foreignSeen,
+    };
   }
 
   statusReport(): Record<string, unknown> {
@@ -207,7 +228,12 @@ export class DiscoveryService {
       conflicts: this.conflicts.detected,
       probes: this.prober.probes,
       foreign_dhcp: this.prober.foreignSeen,
-      dhcp6_probe: { probes: this.prober6.probes, foreign: this.prober6.foreignSeen, decode_errors: this.prober6.decodeErrors, open_errors: this.prober6.openErrors },
+      dhcp6_probe: {
+        probes: this.prober6.probes,
+        foreign: this.prober6.foreignSeen,
+        decode_errors: this.prober6.decodeErrors,
+        open_errors: this.prober6.openErrors,
+      },
       scanning: this.scanner.busy,
       ...this.counters,
       ports: Object.fromEntries([...this.ports].map(([name, port]) => [name, port.stats()])),
@@ -227,7 +253,10 @@ export class DiscoveryService {
       }
       this.handleDhcp(name, frame, now);
     } catch (error) {
-      this.options.logger.error({ event: 'discovery.internal-error', interface: name, err: error }, 'unexpected error handling a discovery frame');
+      this.options.logger.error(
+        { event: 'discovery.internal-error', interface: name, err: error },
+        'unexpected error handling a discovery frame',
+      );
     }
   }
 
@@ -274,13 +303,20 @@ export class DiscoveryService {
   private schedule(): void {
     const s = this.options.settings;
     const every = (ms: number, task: () => Promise<unknown>, what: string) => {
-      const run = () => void task().catch((error: unknown) => this.options.logger.warn({ event: `discovery.${what}.failed`, err: error }, `${what} failed`));
+      const run = () =>
+        void task().catch((error: unknown) =>
+          this.options.logger.warn({ event: `discovery.${what}.failed`, err: error }, `${what} failed`),
+        );
       this.timers.push(setInterval(run, ms).unref());
       return run;
     };
     if (s.probeIntervalMs > 0) every(s.probeIntervalMs, () => this.probe(), 'probe')();
     if (s.scanIntervalMs > 0 && s.scanSubnets.length > 0) {
-      every(s.scanIntervalMs, async () => (this.scanner.busy ? undefined : this.scan({ cidrs: s.scanSubnets })), 'scan');
+      every(
+        s.scanIntervalMs,
+        async () => (this.scanner.busy ? undefined : this.scan({ cidrs: s.scanSubnets })),
+        'scan',
+      );
     }
     if (this.options.stateDir !== undefined) every(s.stateWriteMs, () => this.saveState(), 'state');
   }
@@ -294,12 +330,20 @@ export class DiscoveryService {
   private async saveState(): Promise<void> {
     if (this.options.stateDir === undefined || !this.dirty) return;
     this.dirty = false;
-    await writeDiscoveryState(this.options.stateDir, { version: 1, written: this.clock(), neighbours: this.table.list(), mdns: this.mdns.entries() });
+    await writeDiscoveryState(this.options.stateDir, {
+      version: 1,
+      written: this.clock(),
+      neighbours: this.table.list(),
+      mdns: this.mdns.entries(),
+    });
   }
 
   private setStatus(next: DiscoveryStatus): void {
     if (next === this.statusValue) return;
-    this.options.logger.info({ event: 'discovery.status', from: this.statusValue, to: next }, `discovery ${this.statusValue} -> ${next}`);
+    this.options.logger.info(
+      { event: 'discovery.status', from: this.statusValue, to: next },
+      `discovery ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
   }
 }

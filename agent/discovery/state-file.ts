@@ -32,7 +32,11 @@ export async function readDiscoveryState(stateDir: string): Promise<DiscoverySta
     const parsed = JSON.parse(await readFile(stateFilePath(stateDir), 'utf8')) as Partial<DiscoveryState>;
     if (parsed.version !== 1 || !Array.isArray(parsed.neighbours) || !Array.isArray(parsed.mdns)) return undefined;
     const neighbours = parsed.neighbours.filter(
-      (b): b is Binding => typeof b?.ip === 'string' && typeof b.mac === 'string' && typeof b.interface === 'string' && typeof b.lastSeen === 'number',
+      (b): b is Binding =>
+        typeof b?.ip === 'string' &&
+        typeof b.mac === 'string' &&
+        typeof b.interface === 'string' &&
+        typeof b.lastSeen === 'number',
     );
     return { version: 1, written: Number(parsed.written) || 0, neighbours, mdns: parsed.mdns };
   } catch {

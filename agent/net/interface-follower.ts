@@ -71,7 +71,10 @@ export class InterfaceFollower {
       this.options.close(name);
       this.servedSet.delete(name);
       changed = true;
-      this.options.logger.info({ event: 'dhcp4.interface-removed', interface: name }, `stopped serving DHCPv4 on ${name}: gone or no longer matching`);
+      this.options.logger.info(
+        { event: 'dhcp4.interface-removed', interface: name },
+        `stopped serving DHCPv4 on ${name}: gone or no longer matching`,
+      );
     }
     for (const name of wanted) {
       if (this.servedSet.has(name)) continue;
@@ -79,7 +82,10 @@ export class InterfaceFollower {
         this.options.open(name);
       } catch (error) {
         if (strict) throw error;
-        this.options.logger.error({ event: 'dhcp4.interface-open-failed', interface: name, err: error }, `cannot serve ${name}; will retry on the next change`);
+        this.options.logger.error(
+          { event: 'dhcp4.interface-open-failed', interface: name, err: error },
+          `cannot serve ${name}; will retry on the next change`,
+        );
         continue;
       }
       this.servedSet.add(name);
@@ -90,7 +96,10 @@ export class InterfaceFollower {
 
   private emit(): void {
     const served = this.served;
-    this.options.logger.info({ event: 'interfaces.changed', interfaces: served }, `serving DHCPv4 on: ${served.join(', ') || 'none'}`);
+    this.options.logger.info(
+      { event: 'interfaces.changed', interfaces: served },
+      `serving DHCPv4 on: ${served.join(', ') || 'none'}`,
+    );
     for (const listener of this.listeners) listener(served);
   }
 }

@@ -11,7 +11,10 @@ export function isInterfacePattern(entry: string): boolean {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -20,7 +23,11 @@ function globToRegExp(pattern: string): RegExp {
  * address in it). Pattern matches are served only when up with an IPv4 address inside a served subnet, so
  * `*` never picks up lo or a management port.
  */
-export function selectInterfaces(entries: readonly string[], view: readonly InterfaceInfo[], servedSubnets: readonly Cidr4[]): string[] {
+export function selectInterfaces(
+  entries: readonly string[],
+  view: readonly InterfaceInfo[],
+  servedSubnets: readonly Cidr4[],
+): string[] {
   const names = new Set(entries.filter((e) => !isInterfacePattern(e)));
   const patterns = entries.filter(isInterfacePattern).map(globToRegExp);
   const selected: string[] = [];
@@ -35,5 +42,7 @@ export function selectInterfaces(entries: readonly string[], view: readonly Inte
 }
 
 function inServedSubnet(info: InterfaceInfo, subnets: readonly Cidr4[]): boolean {
-  return info.addresses.some((a) => a.family === 4 && subnets.some((cidr) => cidrContains(cidr, ipv4ToNumber(a.address))));
+  return info.addresses.some(
+    (a) => a.family === 4 && subnets.some((cidr) => cidrContains(cidr, ipv4ToNumber(a.address))),
+  );
 }

@@ -43,7 +43,10 @@ export class InterfaceWatcher {
     socket.on('message', () => this.schedule());
     // Membership needs no capability; a lost notification (ENOBUFS) is covered by the next one's full re-read.
     socket.socket.on('error', (error: Error) => {
-      this.options.logger.warn({ event: 'net.watch.error', err: error }, 'rtnetlink notification error; re-reading interfaces');
+      this.options.logger.warn(
+        { event: 'net.watch.error', err: error },
+        'rtnetlink notification error; re-reading interfaces',
+      );
       this.schedule();
     });
     this.socket = socket;
@@ -74,7 +77,10 @@ export class InterfaceWatcher {
     try {
       view = await (this.options.read ?? readInterfaces)();
     } catch (error) {
-      this.options.logger.error({ event: 'net.watch.read-failed', err: error }, 'cannot read interfaces over rtnetlink');
+      this.options.logger.error(
+        { event: 'net.watch.read-failed', err: error },
+        'cannot read interfaces over rtnetlink',
+      );
       return;
     }
     if (this.statusValue !== 'watching') return;
@@ -82,14 +88,20 @@ export class InterfaceWatcher {
       try {
         listener(view);
       } catch (error) {
-        this.options.logger.error({ event: 'net.watch.listener-failed', err: error }, 'interface change listener failed');
+        this.options.logger.error(
+          { event: 'net.watch.listener-failed', err: error },
+          'interface change listener failed',
+        );
       }
     }
   }
 
   private setStatus(next: InterfaceWatcherStatus): void {
     if (next === this.statusValue) return;
-    this.options.logger.debug({ event: 'net.watch.status', from: this.statusValue, to: next }, `interface watcher ${this.statusValue} -> ${next}`);
+    this.options.logger.debug(
+      { event: 'net.watch.status', from: this.statusValue, to: next },
+      `interface watcher ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
   }
 }

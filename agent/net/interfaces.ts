@@ -24,7 +24,11 @@ async function readAddresses(rt: RtNetlinkSocket): Promise<Map<number, Interface
     const raw = message.attrs.local ?? message.attrs.address;
     if ((family !== AF_INET && family !== AF_INET6) || !raw || index === undefined) continue;
     const list = byIndex.get(index) ?? [];
-    list.push({ family: family === AF_INET ? 4 : 6, address: formatAddress(family, raw), prefixLength: prefixlen ?? 0 });
+    list.push({
+      family: family === AF_INET ? 4 : 6,
+      address: formatAddress(family, raw),
+      prefixLength: prefixlen ?? 0,
+    });
     byIndex.set(index, list);
   }
   return byIndex;

@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { ipv4Text, parseIpv4 } from '../../protocol/net/ipv4-address.js';
 
 interface Addon {
-  open(self: object, address: string, port: number, receiveBufferBytes: number, onBatch: (count: number) => number): void;
+  open(
+    self: object,
+    address: string,
+    port: number,
+    receiveBufferBytes: number,
+    onBatch: (count: number) => number,
+  ): void;
   send(self: object, count: number): void;
   close(self: object): void;
   stats(self: object): UdpBatchStats;

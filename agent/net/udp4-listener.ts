@@ -67,8 +67,16 @@ export class Udp4Listener {
   constructor(private readonly options: Udp4ListenerOptions) {
     const { logger } = options;
     this.batch = options.transport === 'dgram' ? { error: 'dgram asked for' } : udpBatchAddon();
-    if (this.batch.addon !== undefined) logger.debug({ event: 'dhcp4.unicast-transport', transport: 'batch' }, 'unicast DHCPv4 through recvmmsg/sendmmsg');
-    else logger.warn({ event: 'dhcp4.unicast-transport', transport: 'dgram', reason: this.batch.error }, `batching UDP addon unavailable (${this.batch.error}); using Node dgram`);
+    if (this.batch.addon !== undefined)
+      logger.debug(
+        { event: 'dhcp4.unicast-transport', transport: 'batch' },
+        'unicast DHCPv4 through recvmmsg/sendmmsg',
+      );
+    else
+      logger.warn(
+        { event: 'dhcp4.unicast-transport', transport: 'dgram', reason: this.batch.error },
+        `batching UDP addon unavailable (${this.batch.error}); using Node dgram`,
+      );
   }
 
   get transport(): 'batch' | 'dgram' {
@@ -120,8 +128,15 @@ export class Udp4Listener {
     }
     const { port, logger } = this.options;
     try {
-      const onDatagram = (payload: Buffer, srcIp: string, srcPort: number) => this.options.onDatagram({ payload, srcIp, srcPort, localIp: address, interfaceName });
-      const socket = new UdpBatchSocket(addon, address, port, this.options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER, onDatagram);
+      const onDatagram = (payload: Buffer, srcIp: string, srcPort: number) =>
+        this.options.onDatagram({ payload, srcIp, srcPort, localIp: address, interfaceName });
+      const socket = new UdpBatchSocket(
+        addon,
+        address,
+        port,
+        this.options.receiveBufferSize ?? DEFAULT_RECEIVE_BUFFER,
+        onDatagram,
+      );
       this.batchSockets.add(socket);
       this.sockets.set(address, {
         interfaceName,
@@ -140,7 +155,10 @@ export class Udp4Listener {
         },
       });
       this.failed.delete(address);
-      logger.debug({ event: 'dhcp4.socket-bound', interface: interfaceName, address, port }, `listening on ${address}:${port}`);
+      logger.debug(
+        { event: 'dhcp4.socket-bound', interface: interfaceName, address, port },
+        `listening on ${address}:${port}`,
+      );
     } catch (error) {
       this.bindFailed(address, interfaceName, error as NodeJS.ErrnoException);
     }
@@ -151,7 +169,10 @@ export class Udp4Listener {
     this.sockets.delete(address);
     this.failed.add(address);
     // EADDRINUSE: another DHCP server on this host; EADDRNOTAVAIL: the address went away while we bound it.
-    logger.error({ event: 'dhcp4.unicast-unavailable', interface: interfaceName, address, port, code: error.code }, `cannot bind ${address}:${port} (${error.code ?? error.message}): relayed and unicast DHCPv4 to this address will not be answered`);
+    logger.error(
+      { event: 'dhcp4.unicast-unavailable', interface: interfaceName, address, port, code: error.code },
+      `cannot bind ${address}:${port} (${error.code ?? error.message}): relayed and unicast DHCPv4 to this address will not be answered`,
+    );
   }
 
   private openDgram(address: string, interfaceName: string): void {
@@ -170,7 +191,10 @@ export class Udp4Listener {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (bound.listening) {
-        logger.warn({ event: 'dhcp4.socket-error', interface: interfaceName, address, err: error }, `UDP socket ${address}:${port}: ${error.message}`);
+        logger.warn(
+          { event: 'dhcp4.socket-error', interface: interfaceName, address, err: error },
+          `UDP socket ${address}:${port}: ${error.message}`,
+        );
         return;
       }
       socket.close();
@@ -184,7 +208,10 @@ export class Udp4Listener {
       } catch {
         // Only a smaller buffer: the kernel's cap applies either way.
       }
-      logger.debug({ event: 'dhcp4.socket-bound', interface: interfaceName, address, port }, `listening on ${address}:${port}`);
+      logger.debug(
+        { event: 'dhcp4.socket-bound', interface: interfaceName, address, port },
+        `listening on ${address}:${port}`,
+      );
     });
   }
 }

@@ -39,13 +39,34 @@ export function columnsSections(columns: ReservationColumns, keys: ColumnsIndex)
   const options = Buffer.from(JSON.stringify([...columns.options]));
   const { ips, macs, clientIds } = keys.tables;
   const at = layout(n, a.text.length, subnets.length, options.length);
-  const header = new Uint32Array([MAGIC, n, a.text.length, subnets.length, options.length, ips.length, macs.length, clientIds.length, 0, 0]);
+  const header = new Uint32Array([
+    MAGIC,
+    n,
+    a.text.length,
+    subnets.length,
+    options.length,
+    ips.length,
+    macs.length,
+    clientIds.length,
+    0,
+    0,
+  ]);
   const placed: [number, Uint8Array][] = [
     [0, bytesOf(header)],
-    ...[a.ip, a.macLo, a.hostStart, a.idStart, a.idLength].map((column, i): [number, Uint8Array] => [at.u32 + i * n * 4, bytesOf(column)]),
-    ...[a.macHi, a.subnet, a.hostLength].map((column, i): [number, Uint8Array] => [at.u16 + i * n * 2, bytesOf(column)]),
-    [at.text, a.text], [at.subnets, subnets], [at.options, options],
-    [at.tables, bytesOf(ips)], [at.tables + ips.length * 4, bytesOf(macs)], [at.tables + (ips.length + macs.length) * 4, bytesOf(clientIds)],
+    ...[a.ip, a.macLo, a.hostStart, a.idStart, a.idLength].map((column, i): [number, Uint8Array] => [
+      at.u32 + i * n * 4,
+      bytesOf(column),
+    ]),
+    ...[a.macHi, a.subnet, a.hostLength].map((column, i): [number, Uint8Array] => [
+      at.u16 + i * n * 2,
+      bytesOf(column),
+    ]),
+    [at.text, a.text],
+    [at.subnets, subnets],
+    [at.options, options],
+    [at.tables, bytesOf(ips)],
+    [at.tables + ips.length * 4, bytesOf(macs)],
+    [at.tables + (ips.length + macs.length) * 4, bytesOf(clientIds)],
   ];
   const sections: Uint8Array[] = [];
   let offset = 0;
@@ -64,7 +85,8 @@ export function columnsSections(columns: ReservationColumns, keys: ColumnsIndex)
 export function decodeColumns(file: Uint8Array): { columns: ReservationColumns; keys: ColumnsIndex } | string {
   if (file.length < HEADER_BYTES) return 'shorter than its header';
   const buf = file.byteOffset % 4 === 0 ? file : new Uint8Array(file);
-  const [magic, n = 0, textBytes = 0, subnetBytes = 0, optionBytes = 0, ipSlots = 0, macSlots = 0, idSlots = 0] = new Uint32Array(buf.buffer, buf.byteOffset, HEADER_BYTES / 4);
+  const [magic, n = 0, textBytes = 0, subnetBytes = 0, optionBytes = 0, ipSlots = 0, macSlots = 0, idSlots = 0] =
+    new Uint32Array(buf.buffer, buf.byteOffset, HEADER_BYTES / 4);
   if (magic !== MAGIC) return 'not a rackd reservation-columns file (or another byte order)';
   const at = layout(n, textBytes, subnetBytes, optionBytes);
   const end = at.tables + (ipSlots + macSlots + idSlots) * 4;
@@ -72,7 +94,14 @@ export function decodeColumns(file: Uint8Array): { columns: ReservationColumns; 
   const u32 = (i: number) => new Uint32Array(buf.buffer, buf.byteOffset + at.u32 + i * n * 4, n);
   const u16 = (i: number) => new Uint16Array(buf.buffer, buf.byteOffset + at.u16 + i * n * 2, n);
   const arrays: ColumnArrays = {
-    ip: u32(0), macLo: u32(1), hostStart: u32(2), idStart: u32(3), idLength: u32(4), macHi: u16(0), subnet: u16(1), hostLength: u16(2),
+    ip: u32(0),
+    macLo: u32(1),
+    hostStart: u32(2),
+    idStart: u32(3),
+    idLength: u32(4),
+    macHi: u16(0),
+    subnet: u16(1),
+    hostLength: u16(2),
     text: buf.subarray(at.text, at.text + textBytes),
   };
   const text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -84,8 +113,12 @@ export function decodeColumns(file: Uint8Array): { columns: ReservationColumns; 
   } catch {
     return 'subnet or option section is not JSON';
   }
-  if (!Array.isArray(subnets) || !subnets.every((s) => typeof s === 'string')) return 'subnet section is not a list of CIDRs';
-  if (!Array.isArray(options) || !options.every((e) => Array.isArray(e) && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && Array.isArray(e[1]))) {
+  if (!Array.isArray(subnets) || !subnets.every((s) => typeof s === 'string'))
+    return 'subnet section is not a list of CIDRs';
+  if (
+    !Array.isArray(options) ||
+    !options.every((e) => Array.isArray(e) && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && Array.isArray(e[1]))
+  ) {
     return 'option section is not a list of [row, options]';
   }
   const problem = outOfBounds(arrays, subnets.length);
@@ -93,7 +126,9 @@ export function decodeColumns(file: Uint8Array): { columns: ReservationColumns; 
   const columns = new ReservationColumns(subnets as string[], arrays, new Map(options as [number, CustomOption[]][]));
   const table = (offset: number, slots: number) => new Int32Array(buf.buffer, buf.byteOffset + offset, slots);
   const keys = ColumnsIndex.restore(columns, {
-    ips: table(at.tables, ipSlots), macs: table(at.tables + ipSlots * 4, macSlots), clientIds: table(at.tables + (ipSlots + macSlots) * 4, idSlots),
+    ips: table(at.tables, ipSlots),
+    macs: table(at.tables + ipSlots * 4, macSlots),
+    clientIds: table(at.tables + (ipSlots + macSlots) * 4, idSlots),
   });
   return keys === undefined ? 'its hash tables do not fit its rows' : { columns, keys };
 }
@@ -102,7 +137,10 @@ function outOfBounds(a: ColumnArrays, subnets: number): string | undefined {
   const textBytes = a.text.length;
   for (let row = 0; row < a.ip.length; row++) {
     if ((a.subnet[row] ?? 0) >= subnets) return `row ${row} names subnet ${a.subnet[row]} of ${subnets}`;
-    if ((a.hostStart[row] ?? 0) + (a.hostLength[row] ?? 0) > textBytes || (a.idStart[row] ?? 0) + (a.idLength[row] ?? 0) > textBytes) {
+    if (
+      (a.hostStart[row] ?? 0) + (a.hostLength[row] ?? 0) > textBytes ||
+      (a.idStart[row] ?? 0) + (a.idLength[row] ?? 0) > textBytes
+    ) {
       return `row ${row} points past the text section`;
     }
   }

@@ -18,10 +18,16 @@ type DeltaChange = Exclude<ConfigChange, { type: 'snapshot' }>;
 /** The change alone, as the delta log stores it (the position is stored beside it). */
 function changeOf(entry: DeltaEntry): DeltaChange {
   switch (entry.type) {
-    case 'put-reservation': return { type: entry.type, reservation: entry.reservation };
-    case 'delete-reservation': return entry.subnet === undefined ? { type: entry.type, mac: entry.mac } : { type: entry.type, mac: entry.mac, subnet: entry.subnet };
-    case 'put-subnet': return { type: entry.type, subnet: entry.subnet };
-    case 'delete-subnet': return { type: entry.type, cidr: entry.cidr };
+    case 'put-reservation':
+      return { type: entry.type, reservation: entry.reservation };
+    case 'delete-reservation':
+      return entry.subnet === undefined
+        ? { type: entry.type, mac: entry.mac }
+        : { type: entry.type, mac: entry.mac, subnet: entry.subnet };
+    case 'put-subnet':
+      return { type: entry.type, subnet: entry.subnet };
+    case 'delete-subnet':
+      return { type: entry.type, cidr: entry.cidr };
   }
 }
 
@@ -57,9 +63,21 @@ export class AppliedConfig {
         dir: options.dir,
         debounceMs: options.persistDebounceMs,
         compactAfter: options.compactAfter,
-        onError: (err) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state; retrying on the next change'),
-        onBaseWritten: (written) => this.log.info({ event: 'region.state.base-written', ...written }, `region state base written at revision ${written.revision}`),
-        onRefused: (reason, problems) => this.log.warn({ event: 'region.state.invalid', reason, ...(problems === undefined ? {} : { problems }) }, `region state on disk refused (${reason}); waiting for the region`),
+        onError: (err) =>
+          this.log.error(
+            { event: 'region.state.write-failed', err },
+            'cannot write region state; retrying on the next change',
+          ),
+        onBaseWritten: (written) =>
+          this.log.info(
+            { event: 'region.state.base-written', ...written },
+            `region state base written at revision ${written.revision}`,
+          ),
+        onRefused: (reason, problems) =>
+          this.log.warn(
+            { event: 'region.state.invalid', reason, ...(problems === undefined ? {} : { problems }) },
+            `region state on disk refused (${reason}); waiting for the region`,
+          ),
       },
       () => this.persisted(),
     );
@@ -91,15 +109,35 @@ export class AppliedConfig {
     if (loaded === undefined) return false;
     // Validated before it was applied and checksummed when written (applied-state.ts): not validated again.
     let model = ConfigModel.fromColumns(loaded.base.subnets, loaded.base.reservations, loaded.base.keys);
-    let position: AppliedPosition = { epoch: loaded.base.epoch, revision: loaded.base.revision, entryId: loaded.base.entryId, appliedAt: loaded.base.appliedAt };
+    let position: AppliedPosition = {
+      epoch: loaded.base.epoch,
+      revision: loaded.base.revision,
+      entryId: loaded.base.entryId,
+      appliedAt: loaded.base.appliedAt,
+    };
     for (const record of loaded.deltas) {
-      if (record.change !== undefined && record.change.type !== 'snapshot') model = model.apply(record.change).next ?? model;
-      position = { epoch: record.epoch, revision: record.revision, entryId: record.entryId, appliedAt: record.appliedAt };
+      if (record.change !== undefined && record.change.type !== 'snapshot')
+        model = model.apply(record.change).next ?? model;
+      position = {
+        epoch: record.epoch,
+        revision: record.revision,
+        entryId: record.entryId,
+        appliedAt: record.appliedAt,
+      };
     }
     this.modelValue = model;
     this.positionValue = position;
     this.options.serving?.changed();
-    this.log.info({ event: 'region.state.loaded', revision: position.revision, epoch: position.epoch, reservations: model.reservationCount, replayed: loaded.deltas.length }, `serving region revision ${position.revision} from disk`);
+    this.log.info(
+      {
+        event: 'region.state.loaded',
+        revision: position.revision,
+        epoch: position.epoch,
+        reservations: model.reservationCount,
+        replayed: loaded.deltas.length,
+      },
+      `serving region revision ${position.revision} from disk`,
+    );
     return true;
   }
 
@@ -114,7 +152,16 @@ export class AppliedConfig {
     this.positionValue = { epoch: entry.epoch, revision: entry.revision, entryId, appliedAt: this.now() };
     this.store.baseChanged();
     this.options.serving?.changed();
-    this.log.info({ event: 'region.sync.applied', revision: entry.revision, change: 'snapshot', subnets: ipam.subnets.length, reservations: this.modelValue.reservationCount }, `snapshot revision ${entry.revision} applied`);
+    this.log.info(
+      {
+        event: 'region.sync.applied',
+        revision: entry.revision,
+        change: 'snapshot',
+        subnets: ipam.subnets.length,
+        reservations: this.modelValue.reservationCount,
+      },
+      `snapshot revision ${entry.revision} applied`,
+    );
   }
 
   /** Applies a delta in one synchronous step; a refused one still consumes its revision (PROTOCOL.md §4.4). */
@@ -132,8 +179,14 @@ export class AppliedConfig {
       this.store.delta(record);
     }
     if (outcome.ok) {
-      const where = { ...(outcome.mac === undefined ? {} : { mac: outcome.mac }), ...(outcome.ip === undefined ? {} : { ip: outcome.ip }) };
-      this.log.info({ event: 'region.sync.applied', revision, change: entry.type, ...where }, `revision ${revision} ${entry.type} applied`);
+      const where = {
+        ...(outcome.mac === undefined ? {} : { mac: outcome.mac }),
+        ...(outcome.ip === undefined ? {} : { ip: outcome.ip }),
+      };
+      this.log.info(
+        { event: 'region.sync.applied', revision, change: entry.type, ...where },
+        `revision ${revision} ${entry.type} applied`,
+      );
       this.scheduleFold();
     }
     return outcome;
@@ -151,7 +204,12 @@ export class AppliedConfig {
   }
 
   private scheduleFold(): void {
-    if (this.foldTimer !== undefined || this.folding || this.modelValue.overlaySize < (this.options.foldThreshold ?? 30_000)) return;
+    if (
+      this.foldTimer !== undefined ||
+      this.folding ||
+      this.modelValue.overlaySize < (this.options.foldThreshold ?? 30_000)
+    )
+      return;
     // After the burst: a fold is O(n) work (in slices, between packets), better done once than in the middle of one.
     this.foldTimer = setTimeout(() => {
       this.foldTimer = undefined;
@@ -170,14 +228,21 @@ export class AppliedConfig {
     } finally {
       this.folding = false;
     }
-    this.log.info({ event: 'region.sync.folded', reservations: model.reservationCount, ms: this.now() - started }, 'reservation overlay folded into a new base');
+    this.log.info(
+      { event: 'region.sync.folded', reservations: model.reservationCount, ms: this.now() - started },
+      'reservation overlay folded into a new base',
+    );
     this.scheduleFold();
   }
 
   async close(): Promise<void> {
     if (this.foldTimer !== undefined) clearTimeout(this.foldTimer);
     this.foldTimer = undefined;
-    await this.store.flush().catch((err: unknown) => this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state at close'));
+    await this.store
+      .flush()
+      .catch((err: unknown) =>
+        this.log.error({ event: 'region.state.write-failed', err }, 'cannot write region state at close'),
+      );
     this.store.close();
   }
 }

@@ -98,7 +98,10 @@ export class AppliedStateStore {
   private readonly debounceMs: number;
   private readonly compactAfter: number;
 
-  constructor(private readonly options: AppliedStateOptions, private readonly current: () => BaseToWrite | undefined) {
+  constructor(
+    private readonly options: AppliedStateOptions,
+    private readonly current: () => BaseToWrite | undefined,
+  ) {
     this.basePath = join(options.dir, 'applied.json');
     this.logPath = join(options.dir, 'applied.log');
     this.debounceMs = options.debounceMs ?? 200;
@@ -114,7 +117,9 @@ export class AppliedStateStore {
     } catch {
       return undefined;
     }
-    const base = await this.readBase(text).catch((err: unknown): Refusal => ({ reason: `unreadable: ${(err as Error).message}` }));
+    const base = await this.readBase(text).catch((err: unknown): Refusal => ({
+      reason: `unreadable: ${(err as Error).message}`,
+    }));
     if ('reason' in base) {
       this.options.onRefused?.(base.reason, base.problems);
       return undefined;
@@ -131,19 +136,30 @@ export class AppliedStateStore {
     }
     if (typeof doc.revision !== 'number') return { reason: 'applied.json has no revision' };
     if (doc.format === 1) return this.readLegacy(doc);
-    if (doc.format !== FORMAT) return { reason: `applied.json is format ${String(doc.format)}, this rackd reads 1 and 2` };
+    if (doc.format !== FORMAT)
+      return { reason: `applied.json is format ${String(doc.format)}, this rackd reads 1 and 2` };
     const header = doc as unknown as BaseHeader;
     const { sha256, ...rest } = header;
     if (sha256 !== sha256Hex(JSON.stringify(rest))) return { reason: 'applied.json does not match its checksum' };
     const { file, bytes, count, sha256: binSha } = header.reservations;
     if (!BIN_FILE.test(file)) return { reason: `applied.json names ${file}` };
     const bin = await readFile(join(this.options.dir, file));
-    if (bin.length !== bytes || sha256Hex(bin) !== binSha) return { reason: `${file} does not match the checksum in applied.json` };
+    if (bin.length !== bytes || sha256Hex(bin) !== binSha)
+      return { reason: `${file} does not match the checksum in applied.json` };
     const decoded = decodeColumns(bin);
     if (typeof decoded === 'string') return { reason: `${file}: ${decoded}` };
     const { columns, keys } = decoded;
-    if (columns.count !== count) return { reason: `${file} holds ${columns.count} reservations, applied.json says ${count}` };
-    return { epoch: header.epoch, revision: header.revision, entryId: header.entryId, appliedAt: header.appliedAt, subnets: header.subnets, reservations: columns, keys };
+    if (columns.count !== count)
+      return { reason: `${file} holds ${columns.count} reservations, applied.json says ${count}` };
+    return {
+      epoch: header.epoch,
+      revision: header.revision,
+      entryId: header.entryId,
+      appliedAt: header.appliedAt,
+      subnets: header.subnets,
+      reservations: columns,
+      keys,
+    };
   }
 
   /** Format 1 (one JSON document, from an older rackd): validated again, as it always was. */
@@ -152,7 +168,14 @@ export class AppliedStateStore {
     if (!parsed.ok) return { reason: 'applied.json (format 1) is invalid', problems: parsed.problems.slice(0, 5) };
     const { subnets, reservations } = parsed.ipam;
     const cidrs = subnets.filter(isSubnet4).map((s) => s.cidr);
-    return { epoch: doc.epoch, revision: doc.revision ?? 0, entryId: doc.entryId ?? '0-0', appliedAt: doc.appliedAt, subnets, reservations: ReservationColumns.fromReservations(cidrs, reservations) };
+    return {
+      epoch: doc.epoch,
+      revision: doc.revision ?? 0,
+      entryId: doc.entryId ?? '0-0',
+      appliedAt: doc.appliedAt,
+      subnets,
+      reservations: ReservationColumns.fromReservations(cidrs, reservations),
+    };
   }
 
   private async readLog(base: AppliedBase): Promise<DeltaRecord[]> {
@@ -201,10 +224,13 @@ export class AppliedStateStore {
   private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.chain = this.chain.catch(() => undefined).then(() => this.write()).catch((error: unknown) => {
-        this.baseDirty = true;
-        this.options.onError?.(error as Error);
-      });
+      this.chain = this.chain
+        .catch(() => undefined)
+        .then(() => this.write())
+        .catch((error: unknown) => {
+          this.baseDirty = true;
+          this.options.onError?.(error as Error);
+        });
     }, this.debounceMs);
   }
 
@@ -241,15 +267,27 @@ export class AppliedStateStore {
    */
   private async writeBase(state: BaseToWrite): Promise<void> {
     const started = performance.now();
-    const reservations = state.reservations instanceof ReservationColumns ? state.reservations : await betweenPackets(state.reservations);
-    const keys = state.keys?.columns === reservations ? state.keys : await betweenPackets(ColumnsIndex.building(reservations));
+    const reservations =
+      state.reservations instanceof ReservationColumns ? state.reservations : await betweenPackets(state.reservations);
+    const keys =
+      state.keys?.columns === reservations ? state.keys : await betweenPackets(ColumnsIndex.building(reservations));
     const { file, bytes, sha256 } = await writeColumnsFile(this.options.dir, columnsSections(reservations, keys));
     const header: BaseHeader = {
-      format: FORMAT, epoch: state.epoch, revision: state.revision, entryId: state.entryId, appliedAt: state.appliedAt,
-      subnets: state.subnets, reservations: { file, count: reservations.count, bytes, sha256 },
+      format: FORMAT,
+      epoch: state.epoch,
+      revision: state.revision,
+      entryId: state.entryId,
+      appliedAt: state.appliedAt,
+      subnets: state.subnets,
+      reservations: { file, count: reservations.count, bytes, sha256 },
     };
     await writeAtomically(this.basePath, JSON.stringify({ ...header, sha256: sha256Hex(JSON.stringify(header)) }));
-    this.options.onBaseWritten?.({ revision: state.revision, reservations: reservations.count, bytes, ms: Math.round(performance.now() - started) });
+    this.options.onBaseWritten?.({
+      revision: state.revision,
+      reservations: reservations.count,
+      bytes,
+      ms: Math.round(performance.now() - started),
+    });
     // Older bases, and a tmp file a kill left behind mid-write: only the file the header names is ever read.
     for (const name of await readdir(this.options.dir)) {
       if (BIN_OR_TMP.test(name) && name !== file) await unlink(join(this.options.dir, name)).catch(() => undefined);

@@ -109,7 +109,16 @@ export class ConfigFollower {
 
   private async followOnce(): Promise<void> {
     const { blocking, keys } = this.options;
-    const reply = await blocking.call('XREAD', 'COUNT', 500, 'BLOCK', this.blockMs, 'STREAMS', keys.configStream, this.cursor);
+    const reply = await blocking.call(
+      'XREAD',
+      'COUNT',
+      500,
+      'BLOCK',
+      this.blockMs,
+      'STREAMS',
+      keys.configStream,
+      this.cursor,
+    );
     const entries = streamsReply(reply).get(keys.configStream) ?? [];
     await this.exclusive(async () => {
       let sliceStart = performance.now();
@@ -121,7 +130,8 @@ export class ConfigFollower {
       }
     });
     // Still behind with nothing to read: the entries we need are gone (trimmed); the snapshot has them.
-    if (entries.length === 0 && (this.regionRevision ?? 0) > this.options.applied.position.revision) await this.exclusive(() => this.catchUp());
+    if (entries.length === 0 && (this.regionRevision ?? 0) > this.options.applied.position.revision)
+      await this.exclusive(() => this.catchUp());
     this.reportProgress();
   }
 
@@ -147,7 +157,18 @@ export class ConfigFollower {
     }
     if (entry.type !== 'snapshot') {
       const outcome = applied.applyDelta(entry, raw.id);
-      if (!outcome.ok) this.options.host.refused({ ok: false, kind: 'schema', field: outcome.field, message: outcome.message, epoch: entry.epoch, revision: entry.revision }, raw.id);
+      if (!outcome.ok)
+        this.options.host.refused(
+          {
+            ok: false,
+            kind: 'schema',
+            field: outcome.field,
+            message: outcome.message,
+            epoch: entry.epoch,
+            revision: entry.revision,
+          },
+          raw.id,
+        );
       return 'done';
     }
     const loaded = await loadSnapshotBody(this.source(), entry, raw.id);
@@ -170,7 +191,14 @@ export class ConfigFollower {
   private consumeRefused(refusal: ConfigRefusal, entryId: string): void {
     const { applied } = this.options;
     const authentic = refusal.kind === 'schema' && refusal.epoch !== undefined && refusal.revision !== undefined;
-    if (authentic && revisionAction(applied.position, { type: 'put-reservation', epoch: refusal.epoch as string, revision: refusal.revision as number }) === 'apply') {
+    if (
+      authentic &&
+      revisionAction(applied.position, {
+        type: 'put-reservation',
+        epoch: refusal.epoch as string,
+        revision: refusal.revision as number,
+      }) === 'apply'
+    ) {
       applied.consume(refusal.epoch as string, refusal.revision as number, entryId);
     } else {
       applied.advanceCursor(entryId);
@@ -184,7 +212,15 @@ export class ConfigFollower {
   /** Loads and applies the latest snapshot, then follows from its entry id. */
   private async resync(reason: string, trigger?: Pick<ConfigEntry, 'epoch' | 'revision'>): Promise<void> {
     const position = this.options.applied.position;
-    this.options.logger.info({ event: 'region.sync.resync', reason, revision: position.revision, ...(trigger === undefined ? {} : { seen: trigger.revision }) }, `re-syncing from the latest snapshot (${reason})`);
+    this.options.logger.info(
+      {
+        event: 'region.sync.resync',
+        reason,
+        revision: position.revision,
+        ...(trigger === undefined ? {} : { seen: trigger.revision }),
+      },
+      `re-syncing from the latest snapshot (${reason})`,
+    );
     this.options.host.progress('syncing');
     const loaded = await loadLatestSnapshot(this.source());
     if (loaded.kind === 'none') {
@@ -193,8 +229,10 @@ export class ConfigFollower {
     }
     if (loaded.kind === 'refused') {
       this.options.host.refused(loaded.refusal, loaded.entryId);
-      const authentic = loaded.refusal.kind === 'schema' && loaded.refusal.revision !== undefined && !bodyMissing(loaded.refusal);
-      if (!authentic || loaded.entryId === undefined) throw new ResyncFailed(`latest snapshot refused: ${loaded.refusal.message}`);
+      const authentic =
+        loaded.refusal.kind === 'schema' && loaded.refusal.revision !== undefined && !bodyMissing(loaded.refusal);
+      if (!authentic || loaded.entryId === undefined)
+        throw new ResyncFailed(`latest snapshot refused: ${loaded.refusal.message}`);
       this.options.applied.consume(loaded.refusal.epoch as string, loaded.refusal.revision as number, loaded.entryId);
       this.cursor = loaded.entryId;
       return;

@@ -45,7 +45,11 @@ export function eventTransport(options: EventTransportOptions): OutboxTransport 
   const { redis, stream } = options;
   return {
     async send(events) {
-      const fields = encodeEventEntry({ rack: options.rack, time: options.now(), events: [...events] as RackEvent[] }, options.secret, stream);
+      const fields = encodeEventEntry(
+        { rack: options.rack, time: options.now(), events: [...events] as RackEvent[] },
+        options.secret,
+        stream,
+      );
       return String(await redis.call('XADD', stream, 'MAXLEN', '~', EVENT_STREAM_MAXLEN, '*', ...fields));
     },
     async ackState(ids) {
@@ -75,7 +79,10 @@ export function eventTransport(options: EventTransportOptions): OutboxTransport 
       probed.forEach((id, i) => {
         const reply = found[i]?.[1];
         const exists = !(Array.isArray(reply) && reply.length === 0);
-        const acked = delivered !== undefined && compareStreamIds(id, delivered) <= 0 && (minPending === undefined || compareStreamIds(id, minPending) < 0);
+        const acked =
+          delivered !== undefined &&
+          compareStreamIds(id, delivered) <= 0 &&
+          (minPending === undefined || compareStreamIds(id, minPending) < 0);
         states.set(id, !exists ? 'gone' : acked ? 'acked' : 'pending');
       });
       return states;

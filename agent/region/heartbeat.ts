@@ -23,7 +23,10 @@ export class Heartbeat {
 
   start(): void {
     if (this.timer !== undefined) return;
-    this.timer = setInterval(() => void this.beat().catch(() => undefined), this.options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(
+      () => void this.beat().catch(() => undefined),
+      this.options.intervalMs ?? HEARTBEAT_INTERVAL_MS,
+    );
     this.timer.unref();
   }
 
@@ -32,7 +35,12 @@ export class Heartbeat {
     const { redis, keys, secret } = this.options;
     const status = this.options.status();
     const fields = encodeRackStatus(status, secret, keys.status);
-    await redis.multi().del(keys.status).hset(keys.status, ...fields).pexpire(keys.status, STATUS_TTL_MS).exec();
+    await redis
+      .multi()
+      .del(keys.status)
+      .hset(keys.status, ...fields)
+      .pexpire(keys.status, STATUS_TTL_MS)
+      .exec();
     await redis.zadd(this.options.regionKeys.racks, status.time, status.rack);
   }
 

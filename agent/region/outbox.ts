@@ -88,10 +88,11 @@ export class Outbox {
     if (this.memory.length >= this.memoryLimit) void this.spill();
     else if (this.online) this.schedule();
     // Offline, events reach the disk within a moment, so a crash while Redis is away loses at most that moment.
-    else this.spillTimer ??= setTimeout(() => {
-      this.spillTimer = undefined;
-      if (!this.online) void this.spill();
-    }, 250);
+    else
+      this.spillTimer ??= setTimeout(() => {
+        this.spillTimer = undefined;
+        if (!this.online) void this.spill();
+      }, 250);
   }
 
   /** Redis is reachable again (or for the first time): send what waits. */
@@ -144,7 +145,11 @@ export class Outbox {
 
   private memoryDue(): boolean {
     if (this.memory.length === 0) return false;
-    return this.memory.length >= MAX_EVENTS_PER_ENTRY || this.flushes > 0 || performance.now() - this.memorySince >= this.lingerMs;
+    return (
+      this.memory.length >= MAX_EVENTS_PER_ENTRY ||
+      this.flushes > 0 ||
+      performance.now() - this.memorySince >= this.lingerMs
+    );
   }
 
   private spill(): Promise<void> {
@@ -156,7 +161,10 @@ export class Outbox {
       } catch (error) {
         // Disk failed too: keep them in memory rather than lose them.
         this.memory = events.concat(this.memory);
-        this.options.logger.error({ event: 'region.events.journal-failed', err: error }, 'cannot write the event journal');
+        this.options.logger.error(
+          { event: 'region.events.journal-failed', err: error },
+          'cannot write the event journal',
+        );
       }
     });
     return this.spilling;
@@ -185,10 +193,14 @@ export class Outbox {
       }
     } catch (error) {
       this.online = false;
-      this.options.logger.debug({ event: 'region.events.send-failed', err: error }, 'event send failed; spilling to the journal');
+      this.options.logger.debug(
+        { event: 'region.events.send-failed', err: error },
+        'event send failed; spilling to the journal',
+      );
       await this.spill();
     }
-    if (count > 0) this.options.logger.info({ event: 'region.events.flushed', count }, `${count} events sent to the region`);
+    if (count > 0)
+      this.options.logger.info({ event: 'region.events.flushed', count }, `${count} events sent to the region`);
   }
 
   /** Sends the head of `queue` as one batch and removes it only once Redis has it. */
@@ -198,7 +210,8 @@ export class Outbox {
     queue.splice(0, batch.length);
     this.sent.push({ id, events: batch });
     this.unackedCount += batch.length;
-    while (this.unackedCount > this.keepLimit) this.unackedCount -= this.sent.shift()?.events.length ?? this.unackedCount;
+    while (this.unackedCount > this.keepLimit)
+      this.unackedCount -= this.sent.shift()?.events.length ?? this.unackedCount;
     return batch.length;
   }
 
@@ -208,7 +221,10 @@ export class Outbox {
     const dropped = events.length - fresh.length;
     if (dropped > 0) {
       this.droppedOld += dropped;
-      this.options.logger.warn({ event: 'region.events.expired', count: dropped }, `${dropped} journaled events older than ${this.maxAgeMs / 3600_000} h dropped`);
+      this.options.logger.warn(
+        { event: 'region.events.expired', count: dropped },
+        `${dropped} journaled events older than ${this.maxAgeMs / 3600_000} h dropped`,
+      );
     }
     return fresh;
   }
@@ -232,7 +248,10 @@ export class Outbox {
     this.sent = keep.concat(this.sent.slice(batches.length));
     this.unackedCount = this.sent.reduce((n, b) => n + b.events.length, 0);
     if (again.length > 0) {
-      this.options.logger.warn({ event: 'region.events.resend', count: again.length }, `${again.length} events vanished from Redis before the region acked them: sending again`);
+      this.options.logger.warn(
+        { event: 'region.events.resend', count: again.length },
+        `${again.length} events vanished from Redis before the region acked them: sending again`,
+      );
       this.resend = again.concat(this.resend);
       this.kick();
     }

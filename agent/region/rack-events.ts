@@ -8,7 +8,11 @@ import type { InterfaceInfo } from '../net/interface-info.js';
 export class RackEvents {
   private sequence = 0;
 
-  constructor(private readonly rack: string, private readonly emit: (event: RackEvent) => void, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly rack: string,
+    private readonly emit: (event: RackEvent) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A unique key for one-off events: start time and a sequence, unique per rack across restarts. */
   private uniqueKey(type: string, time: number): string {
@@ -21,18 +25,45 @@ export class RackEvents {
     const entry = entryId === undefined ? {} : { entry_id: entryId };
     if (refusal.kind === 'unsigned' || refusal.kind === 'bad-signature' || refusal.kind === 'malformed') {
       const reason = refusal.kind === 'unsigned' ? 'unsigned' : 'bad-signature';
-      this.emit({ type: 'security', key: this.uniqueKey('security', time), rack: this.rack, time, reason, stream, ...entry, field: refusal.field, message: refusal.message });
+      this.emit({
+        type: 'security',
+        key: this.uniqueKey('security', time),
+        rack: this.rack,
+        time,
+        reason,
+        stream,
+        ...entry,
+        field: refusal.field,
+        message: refusal.message,
+      });
       return;
     }
     const revision = refusal.revision === undefined ? {} : { revision: refusal.revision };
-    this.emit({ type: 'config-refused', key: this.uniqueKey('config-refused', time), rack: this.rack, time, ...revision, ...entry, field: refusal.field, message: refusal.message });
+    this.emit({
+      type: 'config-refused',
+      key: this.uniqueKey('config-refused', time),
+      rack: this.rack,
+      time,
+      ...revision,
+      ...entry,
+      field: refusal.field,
+      message: refusal.message,
+    });
   }
 
   interfacesChanged(interfaces: readonly InterfaceInfo[]): void {
     const time = this.now();
     this.emit({
-      type: 'interfaces-changed', key: this.uniqueKey('interfaces-changed', time), rack: this.rack, time,
-      interfaces: interfaces.map((i) => ({ name: i.name, mac: i.mac, up: i.up, addresses: i.addresses.map((a) => `${a.address}/${a.prefixLength}`) })),
+      type: 'interfaces-changed',
+      key: this.uniqueKey('interfaces-changed', time),
+      rack: this.rack,
+      time,
+      interfaces: interfaces.map((i) => ({
+        name: i.name,
+        mac: i.mac,
+        up: i.up,
+        addresses: i.addresses.map((a) => `${a.address}/${a.prefixLength}`),
+      })),
     });
   }
 }

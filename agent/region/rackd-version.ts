@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 export function rackdVersion(): string {
   for (const relative of ['../../package.json', '../../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'rackd' && typeof pkg.version === 'string') return pkg.version;
     } catch {
       // Not at this depth.

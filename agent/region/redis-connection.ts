@@ -20,7 +20,9 @@ export function connectRedis(url: string, name: string): Redis {
     retryStrategy: (times) => backoffMs(times, { baseMs: 100, maxMs: 5000 }),
     connectionName: name,
   };
-  const redis = url.startsWith('unix://') ? new Redis({ ...options, path: url.slice('unix://'.length) }) : new Redis(url, options);
+  const redis = url.startsWith('unix://')
+    ? new Redis({ ...options, path: url.slice('unix://'.length) })
+    : new Redis(url, options);
   return redis;
 }
 
@@ -37,7 +39,10 @@ export function whenReady(redis: Redis, timeoutMs: number, signal: AbortSignal):
     };
     const onReady = () => done();
     const onAbort = () => done(new Error('closed'));
-    const timer = setTimeout(() => done(new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`)), timeoutMs);
+    const timer = setTimeout(
+      () => done(new Error(`Redis not reachable within ${timeoutMs} ms (status ${redis.status})`)),
+      timeoutMs,
+    );
     redis.once('ready', onReady);
     signal.addEventListener('abort', onAbort, { once: true });
   });

@@ -25,7 +25,10 @@ export async function readSecretFile(path: string): Promise<Buffer> {
     content = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`region secret file ${path} cannot be read (${code}): create it with \`openssl rand -hex 32 > ${path}\` and give it to the rackd user only`, { cause: error });
+    throw new Error(
+      `region secret file ${path} cannot be read (${code}): create it with \`openssl rand -hex 32 > ${path}\` and give it to the rackd user only`,
+      { cause: error },
+    );
   }
   try {
     return parseSecret(content);
@@ -46,13 +49,17 @@ export function servedCounts(counters: ServerCounters): Record<string, number> {
 }
 
 export function interfaceStatuses(
-  names: readonly string[], view: ReadonlyMap<string, InterfaceInfo>, stats: Readonly<Record<string, PortStats>>,
+  names: readonly string[],
+  view: ReadonlyMap<string, InterfaceInfo>,
+  stats: Readonly<Record<string, PortStats>>,
 ): z.output<typeof interfaceStatusSchema>[] {
   return names.map((name) => {
     const info = view.get(name);
     const port = stats[name];
     return {
-      name, up: info?.up ?? false, ...(info === undefined ? {} : { mac: info.mac }),
+      name,
+      up: info?.up ?? false,
+      ...(info === undefined ? {} : { mac: info.mac }),
       addresses: info?.addresses.map((a) => `${a.address}/${a.prefixLength}`) ?? [],
       ...(port === undefined ? {} : { received: port.received, sent: port.sent }),
     };

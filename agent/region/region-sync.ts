@@ -10,7 +10,12 @@ import type { ConfigRefusal } from '../../protocol/region/config-entries.js';
 import { DEFAULT_PREFIX, rackKeys, regionKeys } from '../../protocol/region/keys.js';
 import type { RackKeys, RegionKeys } from '../../protocol/region/keys.js';
 import type { RackEvent } from '../../protocol/region/events.js';
-import type { RackSyncState, RpcResult, interfaceStatusSchema, syncStatusSchema } from '../../protocol/region/rpc-methods.js';
+import type {
+  RackSyncState,
+  RpcResult,
+  interfaceStatusSchema,
+  syncStatusSchema,
+} from '../../protocol/region/rpc-methods.js';
 import type { ServedConfig } from '../serving/served-config.js';
 import type { Serving } from '../serving/serving.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
@@ -102,7 +107,11 @@ export class RegionSync {
     this.rackKeys = rackKeys(options.rackId, options.prefix ?? DEFAULT_PREFIX);
     const dir = join(options.stateDir, 'region');
     this.applied = new AppliedConfig({
-      dir, logger: this.log, persistDebounceMs: options.persistDebounceMs, now: this.now, serving: options.serving,
+      dir,
+      logger: this.log,
+      persistDebounceMs: options.persistDebounceMs,
+      now: this.now,
+      serving: options.serving,
     });
     this.journal = new EventJournal(join(dir, 'outbox'));
     this.events = new RackEvents(options.rackId, (event) => this.emit(event), this.now);
@@ -149,7 +158,8 @@ export class RegionSync {
     const fromDisk = await this.applied.loadFromDisk();
     if (!fromDisk && bootstrap !== undefined) this.applied.useBootstrap(bootstrap);
     const waiting = await this.journal.open();
-    if (waiting > 0) this.log.info({ event: 'region.events.journal', count: waiting }, `${waiting} events from the journal to send`);
+    if (waiting > 0)
+      this.log.info({ event: 'region.events.journal', count: waiting }, `${waiting} events from the journal to send`);
     this.setStatus('connecting');
     this.connect();
   }
@@ -161,27 +171,61 @@ export class RegionSync {
     const rpcBlocking = connectRedis(redisUrl, `rackd:${rackId}:rpc`);
     this.redis = redis;
     this.connections = [redis, configBlocking, rpcBlocking];
-    for (const c of this.connections) c.on('error', (err: Error) => this.log.debug({ event: 'region.redis.error', err: err.message }, 'redis connection error'));
+    for (const c of this.connections)
+      c.on('error', (err: Error) =>
+        this.log.debug({ event: 'region.redis.error', err: err.message }, 'redis connection error'),
+      );
     this.outbox = new Outbox({
-      journal: this.journal, logger: this.log,
+      journal: this.journal,
+      logger: this.log,
       transport: eventTransport({ redis, secret, stream: this.keys.eventStream, rack: rackId, now: this.now }),
     });
     redis.on('ready', () => this.onReady());
     redis.on('close', () => this.onLost());
     this.follower = new ConfigFollower({
-      redis, blocking: configBlocking, keys: this.keys, secret, applied: this.applied, logger: this.log, blockMs: this.options.blockMs,
-      host: { progress: (state, error) => this.onProgress(state, error), refused: (refusal, id) => this.refused(refusal, this.keys.configStream, id) },
+      redis,
+      blocking: configBlocking,
+      keys: this.keys,
+      secret,
+      applied: this.applied,
+      logger: this.log,
+      blockMs: this.options.blockMs,
+      host: {
+        progress: (state, error) => this.onProgress(state, error),
+        refused: (refusal, id) => this.refused(refusal, this.keys.configStream, id),
+      },
     });
     this.rpc = new RpcServer({
-      redis, blocking: rpcBlocking, keys: this.rackKeys, secret, logger: this.log, blockMs: this.options.blockMs, now: this.now,
-      handlers: this.handlers, refused: (refusal, stream, id) => this.refused(refusal, stream, id),
+      redis,
+      blocking: rpcBlocking,
+      keys: this.rackKeys,
+      secret,
+      logger: this.log,
+      blockMs: this.options.blockMs,
+      now: this.now,
+      handlers: this.handlers,
+      refused: (refusal, stream, id) => this.refused(refusal, stream, id),
     });
     this.heartbeat = new Heartbeat({
-      redis, keys: this.rackKeys, regionKeys: this.keys, secret, intervalMs: this.options.heartbeatMs,
-      status: () => ({ rack: rackId, state: this.statusValue, revision: this.revision, version: this.options.version, started: this.startedAt, time: this.now() }),
+      redis,
+      keys: this.rackKeys,
+      regionKeys: this.keys,
+      secret,
+      intervalMs: this.options.heartbeatMs,
+      status: () => ({
+        rack: rackId,
+        state: this.statusValue,
+        revision: this.revision,
+        version: this.options.version,
+        started: this.startedAt,
+        time: this.now(),
+      }),
     });
     this.heartbeat.start();
-    this.ackTimer = setInterval(() => void this.outbox?.checkAcks().catch(() => undefined), this.options.ackCheckMs ?? 2000);
+    this.ackTimer = setInterval(
+      () => void this.outbox?.checkAcks().catch(() => undefined),
+      this.options.ackCheckMs ?? 2000,
+    );
     this.ackTimer.unref();
     for (const c of this.connections) c.connect().catch(() => undefined);
     this.loops = [this.follower.run(), this.rpc.run()];
@@ -200,14 +244,20 @@ export class RegionSync {
   private onProgress(state: 'syncing' | 'live' | 'degraded', error?: unknown): void {
     if (this.closing !== undefined) return;
     if (state === 'degraded' && this.statusValue !== 'degraded') {
-      this.log.warn({ event: 'region.sync.failed', err: error instanceof Error ? error.message : String(error) }, 'region sync failed; serving the last good config and retrying');
+      this.log.warn(
+        { event: 'region.sync.failed', err: error instanceof Error ? error.message : String(error) },
+        'region sync failed; serving the last good config and retrying',
+      );
     }
     this.setStatus(state);
   }
 
   private setStatus(next: RegionSyncStatus): void {
     if (next === this.statusValue) return;
-    this.log.info({ event: 'region.status', from: this.statusValue, to: next, revision: this.revision }, `region ${this.statusValue} -> ${next}`);
+    this.log.info(
+      { event: 'region.status', from: this.statusValue, to: next, revision: this.revision },
+      `region ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
     if (next === 'live' || next === 'syncing') void this.heartbeat?.beat().catch(() => undefined);
   }
@@ -222,7 +272,18 @@ export class RegionSync {
     if (this.reported.has(id)) return;
     if (this.reported.size > 10_000) this.reported.clear();
     this.reported.add(id);
-    this.log.warn({ event: 'region.refused', kind: refusal.kind, field: refusal.field, message: refusal.message, stream, entry_id: entryId, revision: refusal.revision }, `region entry refused: ${refusal.message}`);
+    this.log.warn(
+      {
+        event: 'region.refused',
+        kind: refusal.kind,
+        field: refusal.field,
+        message: refusal.message,
+        stream,
+        entry_id: entryId,
+        revision: refusal.revision,
+      },
+      `region entry refused: ${refusal.message}`,
+    );
     this.events.refused(refusal, stream, entryId);
   }
 
@@ -237,7 +298,9 @@ export class RegionSync {
     const position = this.applied.position;
     const region = this.follower?.regionRevision;
     return {
-      state: this.statusValue, revision: position.revision, queued_events: this.outbox?.queued ?? this.journal.size,
+      state: this.statusValue,
+      revision: position.revision,
+      queued_events: this.outbox?.queued ?? this.journal.size,
       ...(region === undefined ? {} : { region_revision: region }),
       ...(position.appliedAt === undefined ? {} : { last_applied_at: position.appliedAt }),
     };
@@ -247,18 +310,27 @@ export class RegionSync {
   metricsSnapshot(): RegionMetrics {
     const position = this.applied.position;
     return {
-      state: this.statusValue, revision: position.revision, regionRevision: this.follower?.regionRevision,
-      queuedEvents: this.outbox?.queued ?? this.journal.size, journaledEvents: this.journal.size,
+      state: this.statusValue,
+      revision: position.revision,
+      regionRevision: this.follower?.regionRevision,
+      queuedEvents: this.outbox?.queued ?? this.journal.size,
+      journaledEvents: this.journal.size,
     };
   }
 
   private rackView() {
     const { rackInfo } = this.options;
     return {
-      rack: this.options.rackId, version: this.options.version, startedAt: this.startedAt,
-      revision: () => this.revision, served: () => rackInfo.served(), interfaces: () => rackInfo.interfaces(),
-      sync: () => this.syncStatus(), reservations: () => this.applied.model.reservations(),
-      reservationCount: () => this.applied.model.reservationCount, lastSeen: (mac: string) => this.options.lastSeen?.(mac),
+      rack: this.options.rackId,
+      version: this.options.version,
+      startedAt: this.startedAt,
+      revision: () => this.revision,
+      served: () => rackInfo.served(),
+      interfaces: () => rackInfo.interfaces(),
+      sync: () => this.syncStatus(),
+      reservations: () => this.applied.model.reservations(),
+      reservationCount: () => this.applied.model.reservationCount,
+      lastSeen: (mac: string) => this.options.lastSeen?.(mac),
       reload: () => this.reload(),
     };
   }
@@ -274,7 +346,8 @@ export class RegionSync {
     this.rpc?.close();
     this.heartbeat?.close();
     if (this.ackTimer !== undefined) clearInterval(this.ackTimer);
-    if (this.redis?.status === 'ready') await Promise.race([this.outbox?.flush(), new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (this.redis?.status === 'ready')
+      await Promise.race([this.outbox?.flush(), new Promise((r) => setTimeout(r, 1000).unref())]);
     await this.outbox?.close();
     for (const c of this.connections) c.disconnect();
     await Promise.allSettled(this.loops);

@@ -3,7 +3,13 @@
 
 import type { z } from 'zod';
 import type { Reservation } from '../../protocol/ipam/types.js';
-import type { RpcMethod, RpcResult, interfaceStatusSchema, reservationsParamsSchema, syncStatusSchema } from '../../protocol/region/rpc-methods.js';
+import type {
+  RpcMethod,
+  RpcResult,
+  interfaceStatusSchema,
+  reservationsParamsSchema,
+  syncStatusSchema,
+} from '../../protocol/region/rpc-methods.js';
 
 /** What the handlers read from the daemon: rackd and RegionSync fill it. */
 export interface RackView {
@@ -25,7 +31,9 @@ export interface RackView {
 export type CoreMethod = Extract<RpcMethod, 'ping' | 'status' | 'reservations' | 'reload'>;
 export type RpcHandler<M extends RpcMethod> = (params: unknown) => Promise<RpcResult<M>>;
 /** The rack's own methods always; others (scan, discovery.clear, probe) when their service runs. */
-export type RpcHandlers = { [M in CoreMethod]: RpcHandler<M> } & { [M in Exclude<RpcMethod, CoreMethod>]?: RpcHandler<M> };
+export type RpcHandlers = { [M in CoreMethod]: RpcHandler<M> } & {
+  [M in Exclude<RpcMethod, CoreMethod>]?: RpcHandler<M>;
+};
 
 /** Most reservations one reply lists unless the caller asks for fewer: a reply stays well under a megabyte. */
 export const DEFAULT_RESERVATIONS_LIMIT = 1000;
@@ -34,15 +42,24 @@ export function rpcHandlers(view: RackView, now: () => number = Date.now): RpcHa
   return {
     ping: async () => ({ rack: view.rack, time: now(), version: view.version }),
     status: async () => ({
-      rack: view.rack, version: view.version, uptime_s: Math.max(0, (now() - view.startedAt) / 1000), revision: view.revision(),
-      served: view.served(), reservations: view.reservationCount(), interfaces: view.interfaces(), sync: view.sync(),
+      rack: view.rack,
+      version: view.version,
+      uptime_s: Math.max(0, (now() - view.startedAt) / 1000),
+      revision: view.revision(),
+      served: view.served(),
+      reservations: view.reservationCount(),
+      interfaces: view.interfaces(),
+      sync: view.sync(),
     }),
     reservations: async (params) => listReservations(view, params as z.output<typeof reservationsParamsSchema>),
     reload: () => view.reload(),
   };
 }
 
-function listReservations(view: RackView, params: z.output<typeof reservationsParamsSchema>): RpcResult<'reservations'> {
+function listReservations(
+  view: RackView,
+  params: z.output<typeof reservationsParamsSchema>,
+): RpcResult<'reservations'> {
   const limit = params.limit ?? DEFAULT_RESERVATIONS_LIMIT;
   const out: RpcResult<'reservations'>['reservations'] = [];
   let total = 0;
@@ -53,7 +70,9 @@ function listReservations(view: RackView, params: z.output<typeof reservationsPa
     if (out.length >= limit) continue;
     const seen = view.lastSeen(r.mac);
     out.push({
-      mac: r.mac, ip: r.ip, subnet: r.subnet ?? '',
+      mac: r.mac,
+      ip: r.ip,
+      subnet: r.subnet ?? '',
       ...(r.hostname === undefined ? {} : { hostname: r.hostname }),
       ...(r.client_id === undefined ? {} : { client_id: r.client_id }),
       ...(seen === undefined ? {} : { last_seen: seen }),

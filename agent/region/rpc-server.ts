@@ -79,7 +79,9 @@ export class RpcServer {
     const { redis, keys } = this.options;
     let cursor = '0-0';
     do {
-      const claimed = autoclaimReply(await redis.call('XAUTOCLAIM', keys.rpc, RPC_GROUP, keys.rack, 0, cursor, 'COUNT', 100));
+      const claimed = autoclaimReply(
+        await redis.call('XAUTOCLAIM', keys.rpc, RPC_GROUP, keys.rack, 0, cursor, 'COUNT', 100),
+      );
       for (const entry of claimed.entries) await this.process(entry);
       cursor = claimed.cursor;
     } while (cursor !== '0-0' && !this.abort.signal.aborted);
@@ -87,7 +89,19 @@ export class RpcServer {
 
   private async readOnce(): Promise<void> {
     const { blocking, keys } = this.options;
-    const reply = await blocking.call('XREADGROUP', 'GROUP', RPC_GROUP, keys.rack, 'COUNT', 10, 'BLOCK', this.options.blockMs ?? 5000, 'STREAMS', keys.rpc, '>');
+    const reply = await blocking.call(
+      'XREADGROUP',
+      'GROUP',
+      RPC_GROUP,
+      keys.rack,
+      'COUNT',
+      10,
+      'BLOCK',
+      this.options.blockMs ?? 5000,
+      'STREAMS',
+      keys.rpc,
+      '>',
+    );
     for (const entry of streamsReply(reply).get(keys.rpc) ?? []) await this.process(entry);
   }
 
@@ -108,7 +122,15 @@ export class RpcServer {
       return void (await ack());
     }
     const reply = await this.execute(request);
-    await redis.call('XADD', keys.rpcReplies, 'MAXLEN', '~', RPC_REPLIES_MAXLEN, '*', ...encodeRpcReply(reply, this.options.secret, keys.rpcReplies));
+    await redis.call(
+      'XADD',
+      keys.rpcReplies,
+      'MAXLEN',
+      '~',
+      RPC_REPLIES_MAXLEN,
+      '*',
+      ...encodeRpcReply(reply, this.options.secret, keys.rpcReplies),
+    );
     this.answered.set(request.id, request.deadline);
     await ack();
     this.logCall(request.method, request.id, reply.ok ? 'ok' : reply.error.code);
@@ -121,7 +143,10 @@ export class RpcServer {
     try {
       const handler = this.options.handlers[checked.method] as ((params: unknown) => Promise<unknown>) | undefined;
       if (handler === undefined) {
-        const error: RpcError = { code: 'not-implemented', message: `${checked.method} is not served by this rack (is its service enabled?)` };
+        const error: RpcError = {
+          code: 'not-implemented',
+          message: `${checked.method} is not served by this rack (is its service enabled?)`,
+        };
         return { ...common, time: this.now(), ok: false, error };
       }
       const result = await handler(checked.params);

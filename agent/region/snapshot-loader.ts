@@ -37,13 +37,21 @@ export async function loadLatestSnapshot(source: SnapshotSource): Promise<Loaded
   const decoded = decodeConfigEntry(fields, source.secret, keys.configStream);
   if (!decoded.ok) return { kind: 'refused', refusal: decoded, entryId };
   if (decoded.value.type !== 'snapshot') {
-    return { kind: 'refused', refusal: refuse('schema', 'type', `the snapshot head is a ${decoded.value.type} entry`), entryId };
+    return {
+      kind: 'refused',
+      refusal: refuse('schema', 'type', `the snapshot head is a ${decoded.value.type} entry`),
+      entryId,
+    };
   }
   return loadSnapshotBody(source, decoded.value, entryId);
 }
 
 /** The body of a verified head; a body that expired or is cut short is refused as `snapshot.chunks`. */
-export async function loadSnapshotBody(source: SnapshotSource, entry: SnapshotEntry, entryId: string): Promise<LoadedSnapshot> {
+export async function loadSnapshotBody(
+  source: SnapshotSource,
+  entry: SnapshotEntry,
+  entryId: string,
+): Promise<LoadedSnapshot> {
   const body = snapshotBodyKey(source.keys.prefix, entry.snapshot.id);
   const chunks: Buffer[] = [];
   // In ranges, so one reply stays a few MB however large the snapshot is.

@@ -20,7 +20,10 @@ const CHUNK = 1 << 20;
  * The sections hashed and written one at a time (the loop runs between them), fsynced, then renamed to a name
  * from their digest, which is only known at the end.
  */
-export async function writeColumnsFile(dir: string, sections: readonly Uint8Array[]): Promise<{ file: string; bytes: number; sha256: string }> {
+export async function writeColumnsFile(
+  dir: string,
+  sections: readonly Uint8Array[],
+): Promise<{ file: string; bytes: number; sha256: string }> {
   const tmp = join(dir, 'applied-new.bin.tmp');
   const hash = createHash('sha256');
   let bytes = 0;

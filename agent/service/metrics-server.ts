@@ -18,7 +18,9 @@ export function parseListen(text: string): ListenAddress | undefined {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
   const port = Number(match?.[3]);
   if (!match || port < 0 || port > 65535) {
-    throw new Error(`metrics_listen "${text}" is not HOST:PORT — use 127.0.0.1:9467, [::1]:9467, or "" to turn metrics off`);
+    throw new Error(
+      `metrics_listen "${text}" is not HOST:PORT — use 127.0.0.1:9467, [::1]:9467, or "" to turn metrics off`,
+    );
   }
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }
@@ -42,7 +44,10 @@ export class MetricsServer {
       this.server.listen(address.port, address.host, () => {
         this.server.off('error', reject);
         const bound = this.server.address() as AddressInfo;
-        this.log.info({ event: 'metrics.listening', host: bound.address, port: bound.port }, `metrics on http://${address.host}:${bound.port}/metrics`);
+        this.log.info(
+          { event: 'metrics.listening', host: bound.address, port: bound.port },
+          `metrics on http://${address.host}:${bound.port}/metrics`,
+        );
         resolve({ host: address.host, port: bound.port });
       });
     });

@@ -44,7 +44,10 @@ export class SdNotifier {
     const path = env.NOTIFY_SOCKET;
     if (path === undefined || path === '') return new SdNotifier(undefined, undefined, logger);
     if (path.startsWith('@')) {
-      logger.warn({ event: 'sdnotify.unsupported', socket: path }, 'abstract NOTIFY_SOCKET is not supported; systemd will not see READY');
+      logger.warn(
+        { event: 'sdnotify.unsupported', socket: path },
+        'abstract NOTIFY_SOCKET is not supported; systemd will not see READY',
+      );
       return new SdNotifier(undefined, undefined, logger);
     }
     const usec = Number(env.WATCHDOG_USEC);
@@ -121,13 +124,19 @@ export class SdNotifier {
     }
     this.sendErrors++;
     if (this.sendErrors === 1) {
-      this.log.warn({ event: 'sdnotify.error', socket: this.path, err: error }, 'cannot notify systemd (further errors counted, not logged)');
+      this.log.warn(
+        { event: 'sdnotify.error', socket: this.path, err: error },
+        'cannot notify systemd (further errors counted, not logged)',
+      );
     }
   }
 
   private setStatus(next: SdNotifierStatus): void {
     if (next === this.statusValue) return;
-    this.log.debug({ event: 'sdnotify.status', from: this.statusValue, to: next }, `sd_notify ${this.statusValue} -> ${next}`);
+    this.log.debug(
+      { event: 'sdnotify.status', from: this.statusValue, to: next },
+      `sd_notify ${this.statusValue} -> ${next}`,
+    );
     this.statusValue = next;
   }
 }

@@ -52,7 +52,9 @@ export class ServiceShell {
     if (listen !== undefined) {
       this.metricsServer = new MetricsServer(this.metrics, () => this.statusReport(), this.options.logger);
       this.metricsAddress = await this.metricsServer.listen(listen).catch((error: unknown) => {
-        throw new StartupError(`cannot serve metrics on ${listenText}: ${(error as Error).message} — set metrics_listen (--metrics-listen) to a free loopback HOST:PORT, or "" to turn it off`);
+        throw new StartupError(
+          `cannot serve metrics on ${listenText}: ${(error as Error).message} — set metrics_listen (--metrics-listen) to a free loopback HOST:PORT, or "" to turn it off`,
+        );
       });
     }
     this.daemon.onInterfacesChanged((served) => this.announce(served));
@@ -62,7 +64,13 @@ export class ServiceShell {
   }
 
   statusReport(): Record<string, unknown> {
-    return { ...this.daemon.statusReport(), pid: process.pid, uptimeSeconds: Math.round(process.uptime()), sdNotify: this.notifier.status, metrics: this.metricsAddress };
+    return {
+      ...this.daemon.statusReport(),
+      pid: process.pid,
+      uptimeSeconds: Math.round(process.uptime()),
+      sdNotify: this.notifier.status,
+      metrics: this.metricsAddress,
+    };
   }
 
   /** STOPPING=1 at once, and a deadline so a stuck close still ends inside the unit's stop timeout. */

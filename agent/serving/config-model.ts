@@ -68,8 +68,15 @@ export class ConfigModel {
    * Reservations already validated with these subnets (a checksummed state file rackd wrote from a validated
    * model): no re-validation. Columns keyed by another subnet order are re-keyed.
    */
-  static fromColumns(subnets: readonly (Subnet4Config | Subnet6Config)[], columns: ReservationColumns, keys?: ColumnsIndex): ConfigModel {
-    const rekey = (cidrs: readonly string[]) => (sameList(columns.subnets, cidrs) ? columns : LiveReservations.fromColumns(columns.subnets, columns).columns(undefined, cidrs));
+  static fromColumns(
+    subnets: readonly (Subnet4Config | Subnet6Config)[],
+    columns: ReservationColumns,
+    keys?: ColumnsIndex,
+  ): ConfigModel {
+    const rekey = (cidrs: readonly string[]) =>
+      sameList(columns.subnets, cidrs)
+        ? columns
+        : LiveReservations.fromColumns(columns.subnets, columns).columns(undefined, cidrs);
     return new ConfigModel(subnets, rekey, keys);
   }
 
@@ -158,12 +165,20 @@ export class ConfigModel {
     const subnet = placed.slot.config.cidr;
     const holder = this.live.byIp(reservation.ip);
     if (holder !== undefined && !(holder.mac === reservation.mac && holder.subnet === subnet)) {
-      return { ok: false, field: 'data.ip', message: `${reservation.ip} is already reserved for ${holder.mac} in ${holder.subnet ?? subnet} — delete that reservation first; an address is given to one MAC` };
+      return {
+        ok: false,
+        field: 'data.ip',
+        message: `${reservation.ip} is already reserved for ${holder.mac} in ${holder.subnet ?? subnet} — delete that reservation first; an address is given to one MAC`,
+      };
     }
     const clientId = reservation.client_id;
     const idHolder = clientId === undefined ? undefined : this.live.byClientId(subnet, clientId);
     if (idHolder !== undefined && idHolder.mac !== reservation.mac) {
-      return { ok: false, field: 'data.client_id', message: `client id ${clientId} is already used by ${idHolder.mac} in ${subnet} — client ids must be unique within a subnet` };
+      return {
+        ok: false,
+        field: 'data.client_id',
+        message: `client id ${clientId} is already used by ${idHolder.mac} in ${subnet} — client ids must be unique within a subnet`,
+      };
     }
     this.live.put({ ...reservation, subnet });
     return { ok: true, mac: reservation.mac, ip: reservation.ip };
@@ -174,13 +189,33 @@ export class ConfigModel {
     let slot = this.slots.find((s) => cidrContains(s.cidr, ip));
     if (reservation.subnet !== undefined) {
       const named = this.slots.find((s) => s.config.cidr === reservation.subnet);
-      if (named === undefined) return { ok: false, field: 'data.subnet', message: `${reservation.subnet} is not an IPv4 subnet this rack has — publish the subnet first` };
-      if (!cidrContains(named.cidr, ip)) return { ok: false, field: 'data.ip', message: `${reservation.ip} is outside its subnet ${reservation.subnet} — fix the address or the subnet` };
+      if (named === undefined)
+        return {
+          ok: false,
+          field: 'data.subnet',
+          message: `${reservation.subnet} is not an IPv4 subnet this rack has — publish the subnet first`,
+        };
+      if (!cidrContains(named.cidr, ip))
+        return {
+          ok: false,
+          field: 'data.ip',
+          message: `${reservation.ip} is outside its subnet ${reservation.subnet} — fix the address or the subnet`,
+        };
       slot = named;
     }
-    if (slot === undefined) return { ok: false, field: 'data.ip', message: `${reservation.ip} is in no subnet — publish a subnet containing it first` };
+    if (slot === undefined)
+      return {
+        ok: false,
+        field: 'data.ip',
+        message: `${reservation.ip} is in no subnet — publish a subnet containing it first`,
+      };
     const taken = slot.taken.get(ip);
-    if (taken !== undefined) return { ok: false, field: 'data.ip', message: `${reservation.ip} is ${taken} of ${slot.config.cidr} — reserve a free host address` };
+    if (taken !== undefined)
+      return {
+        ok: false,
+        field: 'data.ip',
+        message: `${reservation.ip} is ${taken} of ${slot.config.cidr} — reserve a free host address`,
+      };
     return { ok: true, slot };
   }
 
@@ -200,7 +235,13 @@ export class ConfigModel {
     const parsed = parseIpam({ subnets, reservations });
     if (!parsed.ok) {
       const problem = parsed.problems[0];
-      return { outcome: { ok: false, field: 'data', message: `subnet ${subnet.cidr} refused: ${problem?.path}: ${problem?.message}` } };
+      return {
+        outcome: {
+          ok: false,
+          field: 'data',
+          message: `subnet ${subnet.cidr} refused: ${problem?.path}: ${problem?.message}`,
+        },
+      };
     }
     return { outcome: { ok: true }, next: ConfigModel.fromIpam(parsed.ipam) };
   }
@@ -209,7 +250,13 @@ export class ConfigModel {
   private deleteSubnet(cidr: string): { outcome: ChangeOutcome; next?: ConfigModel } {
     if (!this.subnets.some((s) => s.cidr === cidr)) return { outcome: { ok: true } };
     const live = this.live;
-    return { outcome: { ok: true }, next: new ConfigModel(this.subnets.filter((s) => s.cidr !== cidr), (cidrs) => live.columns((subnet) => subnet !== cidr, cidrs)) };
+    return {
+      outcome: { ok: true },
+      next: new ConfigModel(
+        this.subnets.filter((s) => s.cidr !== cidr),
+        (cidrs) => live.columns((subnet) => subnet !== cidr, cidrs),
+      ),
+    };
   }
 }
 

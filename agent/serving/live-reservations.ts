@@ -45,7 +45,10 @@ export class LiveReservations implements ReservationLookup {
   /** Set while a sliced fold is being built: the changes it must replay. */
   private changesSinceFold: Change[] | undefined;
 
-  constructor(private readonly base: ReservationIndex, readonly subnetCidrs: readonly string[]) {
+  constructor(
+    private readonly base: ReservationIndex,
+    readonly subnetCidrs: readonly string[],
+  ) {
     this.count = base.size;
     this.allIndexed = base.size === base.columns.count;
   }
@@ -55,7 +58,11 @@ export class LiveReservations implements ReservationLookup {
   }
 
   /** `columns` was validated before (parseIpam, or the checksummed state file written from a validated model). */
-  static fromColumns(subnetCidrs: readonly string[], columns: ReservationColumns, keys?: ColumnsIndex): LiveReservations {
+  static fromColumns(
+    subnetCidrs: readonly string[],
+    columns: ReservationColumns,
+    keys?: ColumnsIndex,
+  ): LiveReservations {
     return new LiveReservations(ReservationIndex.fromColumns(columns, keys), subnetCidrs);
   }
 
@@ -93,7 +100,8 @@ export class LiveReservations implements ReservationLookup {
     this.unset(reservation.subnet, reservation.mac);
     this.macs.set(pairKey(reservation.subnet, reservation.mac), reservation);
     this.ips.set(reservation.ip, reservation);
-    if (reservation.client_id !== undefined) this.clientIds.set(pairKey(reservation.subnet, reservation.client_id), reservation);
+    if (reservation.client_id !== undefined)
+      this.clientIds.set(pairKey(reservation.subnet, reservation.client_id), reservation);
     this.count++;
   }
 
@@ -135,12 +143,24 @@ export class LiveReservations implements ReservationLookup {
    * columns() built `sliceRows` base rows at a time, yielding between slices, of the store as it is at this call:
    * the overlay is copied now (the base is immutable), so changes made between slices do not reach the result.
    */
-  columnsInSlices(keep: (subnet: string) => boolean = () => true, subnetCidrs = this.subnetCidrs, sliceRows = SLICE_ROWS): Generator<void, ReservationColumns> {
+  columnsInSlices(
+    keep: (subnet: string) => boolean = () => true,
+    subnetCidrs = this.subnetCidrs,
+    sliceRows = SLICE_ROWS,
+  ): Generator<void, ReservationColumns> {
     const base = this.base.columns;
-    if (this.overlaySize === 0 && this.allIndexed && subnetCidrs === this.subnetCidrs && sameList(base.subnets, subnetCidrs)) return already(base);
+    if (
+      this.overlaySize === 0 &&
+      this.allIndexed &&
+      subnetCidrs === this.subnetCidrs &&
+      sameList(base.subnets, subnetCidrs)
+    )
+      return already(base);
     const masked = new Set(this.maskedRows);
     const keepRow = masked.size === 0 && this.allIndexed ? undefined : (row: number) => this.current(row, masked);
-    const puts = [...this.macs.values()].filter((slot): slot is PlacedReservation => slot !== null && keep(slot.subnet));
+    const puts = [...this.macs.values()].filter(
+      (slot): slot is PlacedReservation => slot !== null && keep(slot.subnet),
+    );
     return buildColumns(new ColumnsBuilder(subnetCidrs, this.count), { base, keep, keepRow, puts, sliceRows });
   }
 
@@ -167,7 +187,11 @@ export class LiveReservations implements ReservationLookup {
     return this.completeFold(columns, changes, sliceRows);
   }
 
-  private *completeFold(columns: Generator<void, ReservationColumns>, changes: readonly Change[], sliceRows: number): Generator<void, LiveReservations> {
+  private *completeFold(
+    columns: Generator<void, ReservationColumns>,
+    changes: readonly Change[],
+    sliceRows: number,
+  ): Generator<void, LiveReservations> {
     try {
       const built = yield* columns;
       const keys = yield* ColumnsIndex.building(built, sliceRows);

@@ -52,7 +52,11 @@ function scanOptions(buf: Buffer, start: number, end: number, options: Dhcp4Opti
     const len = buf[at + 1] as number;
     const dataStart = at + 2;
     if (dataStart + len > end) {
-      throw new DecodeError(`dhcp4 option ${code} in ${where}`, `truncated: need ${len} bytes, have ${end - dataStart}`, at);
+      throw new DecodeError(
+        `dhcp4 option ${code} in ${where}`,
+        `truncated: need ${len} bytes, have ${end - dataStart}`,
+        at,
+      );
     }
     if (code === OPTION_OVERLOAD) {
       // Only the options field may declare overload; a stray 52 inside file/sname is ignored.
@@ -122,7 +126,8 @@ export function encodingLengthDhcp4(msg: Dhcp4Message, opts: EncodeDhcp4Options 
 }
 
 function field(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`${name} ${value} is not in 0..${max}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`${name} ${value} is not in 0..${max}`);
   return value;
 }
 
@@ -182,11 +187,12 @@ export function encodeDhcp4(msg: Dhcp4Message, opts: EncodeDhcp4Options = {}): B
   writeHeader(buf, msg);
   // Overloaded fields start empty (checked by the placement), so their option areas are written from scratch.
   const next = [OFFSET_OPTIONS, OFFSET_FILE, OFFSET_SNAME];
-  if (placement.overload) next[Region.Options] = writePiece(buf, OFFSET_OPTIONS, {
-    region: Region.Options,
-    code: OPTION_OVERLOAD,
-    data: Buffer.of(placement.overload),
-  });
+  if (placement.overload)
+    next[Region.Options] = writePiece(buf, OFFSET_OPTIONS, {
+      region: Region.Options,
+      code: OPTION_OVERLOAD,
+      data: Buffer.of(placement.overload),
+    });
   for (const piece of placement.pieces) next[piece.region] = writePiece(buf, next[piece.region] as number, piece);
   buf[next[Region.Options] as number] = OPTION_END;
   if (placement.overload & OVERLOAD_FILE) buf[next[Region.File] as number] = OPTION_END;

@@ -76,7 +76,8 @@ export function encodeDomainList(names: readonly string[]): Buffer {
   const written = new Map<string, number>();
   for (const name of names) {
     const labels = labelsOf(name);
-    if (labels.reduce((n, l) => n + l.length + 1, 1) > MAX_NAME) throw new RangeError(`domain name "${name}" is too long`);
+    if (labels.reduce((n, l) => n + l.length + 1, 1) > MAX_NAME)
+      throw new RangeError(`domain name "${name}" is too long`);
     let i = 0;
     for (; i < labels.length; i++) {
       const suffix = labels.slice(i).join('.').toLowerCase();

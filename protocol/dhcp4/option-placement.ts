@@ -71,7 +71,11 @@ function placeInline(msg: Dhcp4Message): Placement {
  * since clients without RFC 3396 support would misread a split one; only longer options are cut anywhere.
  */
 function placeOverloaded(msg: Dhcp4Message, limit: number): Placement {
-  const capacity = [limit - OFFSET_OPTIONS - 3 - 1, msg.file === '' ? FILE_LENGTH - 1 : 0, msg.sname === '' ? SNAME_LENGTH - 1 : 0];
+  const capacity = [
+    limit - OFFSET_OPTIONS - 3 - 1,
+    msg.file === '' ? FILE_LENGTH - 1 : 0,
+    msg.sname === '' ? SNAME_LENGTH - 1 : 0,
+  ];
   const used = [0, 0, 0];
   const pieces: Piece[] = [];
   let region = 0;
@@ -88,9 +92,13 @@ function placeOverloaded(msg: Dhcp4Message, limit: number): Placement {
       used[region] = (used[region] as number) + optionWireLength(data.length);
       continue;
     }
-    for (let at = 0; at < data.length; ) {
+    for (let at = 0; at < data.length;) {
       while ((capacity[region] as number) - (used[region] as number) - 2 < 1) advance();
-      const chunk = Math.min(MAX_INSTANCE_DATA, (capacity[region] as number) - (used[region] as number) - 2, data.length - at);
+      const chunk = Math.min(
+        MAX_INSTANCE_DATA,
+        (capacity[region] as number) - (used[region] as number) - 2,
+        data.length - at,
+      );
       pieces.push({ region, code, data: data.subarray(at, at + chunk) });
       used[region] = (used[region] as number) + chunk + 2;
       at += chunk;

@@ -97,7 +97,9 @@ export type Dhcp4OptionName = keyof typeof DHCP4_OPTIONS;
 export type Dhcp4OptionValue<N extends Dhcp4OptionName> = OptionValueByType[(typeof DHCP4_OPTIONS)[N]['type']];
 
 /** Code → definition with its name, for a table keyed by name (shared with the DHCPv6 table). */
-export function indexByCode<N extends string, D extends { readonly code: number }>(table: Readonly<Record<N, D>>): ReadonlyMap<number, D & { name: N }> {
+export function indexByCode<N extends string, D extends { readonly code: number }>(
+  table: Readonly<Record<N, D>>,
+): ReadonlyMap<number, D & { name: N }> {
   return new Map((Object.entries(table) as [N, D][]).map(([name, def]) => [def.code, { ...def, name }]));
 }
 

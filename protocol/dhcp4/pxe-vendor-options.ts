@@ -28,7 +28,11 @@ export function decodePxeVendorOptions(data: Uint8Array): Map<number, Buffer> {
     if (at + 1 >= data.length) throw new DecodeError('pxe vendor option', `tag ${tag} has no length byte`, at);
     const length = data[at + 1] as number;
     if (at + 2 + length > data.length) {
-      throw new DecodeError('pxe vendor option', `tag ${tag} length ${length} runs past the end (${data.length - at - 2} bytes left)`, at);
+      throw new DecodeError(
+        'pxe vendor option',
+        `tag ${tag} length ${length} runs past the end (${data.length - at - 2} bytes left)`,
+        at,
+      );
     }
     options.set(tag, Buffer.from(data.subarray(at + 2, at + 2 + length)));
     at += 2 + length;
@@ -52,7 +56,8 @@ export function isPxeBootServerOption(data: Uint8Array | undefined): boolean {
 export function encodePxeVendorOptions(options: ReadonlyMap<number, Uint8Array>): Buffer {
   const parts: Buffer[] = [];
   for (const [tag, value] of options) {
-    if (!Number.isInteger(tag) || tag <= PAD || tag >= END) throw new RangeError(`pxe vendor option tag ${tag} is not in 1..254`);
+    if (!Number.isInteger(tag) || tag <= PAD || tag >= END)
+      throw new RangeError(`pxe vendor option tag ${tag} is not in 1..254`);
     if (value.length > 255) throw new RangeError(`pxe vendor option ${tag} is ${value.length} bytes, at most 255 fit`);
     parts.push(Buffer.of(tag, value.length), Buffer.from(value));
   }

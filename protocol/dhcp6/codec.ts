@@ -42,14 +42,16 @@ export function encodingLengthDhcp6(packet: Dhcp6Packet): number {
 }
 
 function checkByte(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`dhcp6 ${what} ${value} is not in 0..255`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xff)
+    throw new RangeError(`dhcp6 ${what} ${value} is not in 0..255`);
   return value;
 }
 
 /** Writes `packet` into `buf` at `offset`; returns the offset just past it. */
 export function encodeDhcp6Into(packet: Dhcp6Packet, buf: Buffer, offset: number): number {
   const length = encodingLengthDhcp6(packet);
-  if (offset < 0 || offset + length > buf.length) throw new RangeError(`dhcp6 message of ${length} bytes overruns the buffer at ${offset}`);
+  if (offset < 0 || offset + length > buf.length)
+    throw new RangeError(`dhcp6 message of ${length} bytes overruns the buffer at ${offset}`);
   buf[offset] = checkByte(packet.type, 'message type');
   if (isRelayMessage(packet)) {
     buf[offset + 1] = checkByte(packet.hopCount, 'hop-count');
@@ -58,7 +60,8 @@ export function encodeDhcp6Into(packet: Dhcp6Packet, buf: Buffer, offset: number
     return writeOptionList(buf, offset + RELAY_HEADER, packet.options);
   }
   const xid = (packet as Dhcp6Message).transactionId;
-  if (!Number.isInteger(xid) || xid < 0 || xid > 0xffffff) throw new RangeError(`dhcp6 transaction id ${xid} is not 24 bits`);
+  if (!Number.isInteger(xid) || xid < 0 || xid > 0xffffff)
+    throw new RangeError(`dhcp6 transaction id ${xid} is not 24 bits`);
   buf[offset + 1] = xid >>> 16;
   buf[offset + 2] = (xid >>> 8) & 0xff;
   buf[offset + 3] = xid & 0xff;

@@ -11,7 +11,12 @@ export const HARDWARE_ETHERNET = 1;
 const MAX_DUID = 130;
 
 export type Duid =
-  | { type: 1; hardwareType: number; /** Seconds since 2000-01-01 UTC, mod 2^32. */ time: number; linkLayerAddress: Buffer }
+  | {
+      type: 1;
+      hardwareType: number;
+      /** Seconds since 2000-01-01 UTC, mod 2^32. */ time: number;
+      linkLayerAddress: Buffer;
+    }
   | { type: 2; enterpriseNumber: number; identifier: Buffer }
   | { type: 3; hardwareType: number; linkLayerAddress: Buffer }
   | { type: 4; uuid: Buffer }

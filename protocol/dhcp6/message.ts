@@ -55,8 +55,19 @@ export function isRelayMessage(packet: Dhcp6Packet): packet is Dhcp6RelayMessage
 }
 
 const TYPE_NAMES: Record<number, string> = {
-  1: 'solicit', 2: 'advertise', 3: 'request', 4: 'confirm', 5: 'renew', 6: 'rebind', 7: 'reply',
-  8: 'release', 9: 'decline', 10: 'reconfigure', 11: 'information-request', 12: 'relay-forward', 13: 'relay-reply',
+  1: 'solicit',
+  2: 'advertise',
+  3: 'request',
+  4: 'confirm',
+  5: 'renew',
+  6: 'rebind',
+  7: 'reply',
+  8: 'release',
+  9: 'decline',
+  10: 'reconfigure',
+  11: 'information-request',
+  12: 'relay-forward',
+  13: 'relay-reply',
 };
 
 /** Stable lower-case names for logs and counters (`type-42` for unassigned numbers). */

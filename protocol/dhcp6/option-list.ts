@@ -12,11 +12,16 @@ export function decodeOptionList(buf: Uint8Array, start: number, end: number, wh
   const options: Dhcp6Option[] = [];
   let at = start;
   while (at < end) {
-    if (at + HEADER > end) throw new DecodeError(what, `truncated option header: need ${HEADER} bytes, have ${end - at}`, at);
+    if (at + HEADER > end)
+      throw new DecodeError(what, `truncated option header: need ${HEADER} bytes, have ${end - at}`, at);
     const code = ((buf[at] as number) << 8) | (buf[at + 1] as number);
     const length = ((buf[at + 2] as number) << 8) | (buf[at + 3] as number);
     if (at + HEADER + length > end) {
-      throw new DecodeError(what, `option ${code} length ${length} runs past the end (${end - at - HEADER} bytes left)`, at + 2);
+      throw new DecodeError(
+        what,
+        `option ${code} length ${length} runs past the end (${end - at - HEADER} bytes left)`,
+        at + 2,
+      );
     }
     need(buf, at + HEADER, length, what);
     options.push({ code, data: Buffer.from(buf.buffer, buf.byteOffset + at + HEADER, length) });
@@ -35,9 +40,11 @@ export function encodingLengthOptionList(options: readonly Dhcp6Option[]): numbe
 export function writeOptionList(buf: Buffer, offset: number, options: readonly Dhcp6Option[]): number {
   let at = offset;
   for (const { code, data } of options) {
-    if (!Number.isInteger(code) || code < 0 || code > 0xffff) throw new RangeError(`dhcp6 option code ${code} is not in 0..65535`);
+    if (!Number.isInteger(code) || code < 0 || code > 0xffff)
+      throw new RangeError(`dhcp6 option code ${code} is not in 0..65535`);
     if (data.length > 0xffff) throw new RangeError(`dhcp6 option ${code} has ${data.length} bytes, more than 65535`);
-    if (at + HEADER + data.length > buf.length) throw new RangeError(`dhcp6 option ${code} overruns a ${buf.length}-byte buffer`);
+    if (at + HEADER + data.length > buf.length)
+      throw new RangeError(`dhcp6 option ${code} overruns a ${buf.length}-byte buffer`);
     buf.writeUInt16BE(code, at);
     buf.writeUInt16BE(data.length, at + 2);
     data.copy(buf, at + HEADER);

@@ -6,8 +6,26 @@ import type { Duid } from './duid.js';
 import type { Dhcp6Option } from './message.js';
 
 export const OPTION6_TYPES = [
-  'duid', 'u8', 'u16', 'u32', 'u16-list', 'ipv6', 'ipv6-list', 'domain-list', 'string', 'bytes', 'empty',
-  'status-code', 'ia-na', 'ia-ta', 'ia-pd', 'ia-address', 'ia-prefix', 'vendor-class', 'opaque-list', 'ntp-server',
+  'duid',
+  'u8',
+  'u16',
+  'u32',
+  'u16-list',
+  'ipv6',
+  'ipv6-list',
+  'domain-list',
+  'string',
+  'bytes',
+  'empty',
+  'status-code',
+  'ia-na',
+  'ia-ta',
+  'ia-pd',
+  'ia-address',
+  'ia-prefix',
+  'vendor-class',
+  'opaque-list',
+  'ntp-server',
 ] as const;
 export type Option6Type = (typeof OPTION6_TYPES)[number];
 

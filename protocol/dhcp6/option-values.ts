@@ -8,8 +8,22 @@ import { decodeDuid, encodeDuid } from './duid.js';
 import { ipv6Bytes, IPV6_LENGTH, readIpv6 } from './ipv6-address.js';
 import type { Option6Type, Option6ValueByType } from './option-table.js';
 import {
-  decodeIa, decodeIaAddress, decodeIaPrefix, decodeIaTa, decodeNtpServer, decodeOpaqueList, decodeStatusCode, decodeVendorClass,
-  encodeIa, encodeIaAddress, encodeIaPrefix, encodeIaTa, encodeNtpServer, encodeOpaqueList, encodeStatusCode, encodeVendorClass,
+  decodeIa,
+  decodeIaAddress,
+  decodeIaPrefix,
+  decodeIaTa,
+  decodeNtpServer,
+  decodeOpaqueList,
+  decodeStatusCode,
+  decodeVendorClass,
+  encodeIa,
+  encodeIaAddress,
+  encodeIaPrefix,
+  encodeIaTa,
+  encodeNtpServer,
+  encodeOpaqueList,
+  encodeStatusCode,
+  encodeVendorClass,
 } from './structured-values.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -66,7 +80,8 @@ const DECODERS: Decoders = {
 };
 
 function integer(value: number, max: number, type: Option6Type): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new RangeError(`${type} value ${value} is not an integer in 0..${max}`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new RangeError(`${type} value ${value} is not an integer in 0..${max}`);
   return value;
 }
 

@@ -18,24 +18,37 @@ function decodeNamed<N extends Dhcp6OptionName>(name: N, data: Uint8Array): Dhcp
 }
 
 /** The first instance's value, or undefined when absent. */
-export function getOption6<N extends Dhcp6OptionName>(options: readonly Dhcp6Option[], name: N): Dhcp6OptionValue<N> | undefined {
+export function getOption6<N extends Dhcp6OptionName>(
+  options: readonly Dhcp6Option[],
+  name: N,
+): Dhcp6OptionValue<N> | undefined {
   const code = DHCP6_OPTIONS[name].code;
   const found = options.find((option) => option.code === code);
   return found === undefined ? undefined : decodeNamed(name, found.data);
 }
 
 /** Every instance's value, in wire order (IA_NA, IA_PD and NTP server repeat). */
-export function getOptions6<N extends Dhcp6OptionName>(options: readonly Dhcp6Option[], name: N): Dhcp6OptionValue<N>[] {
+export function getOptions6<N extends Dhcp6OptionName>(
+  options: readonly Dhcp6Option[],
+  name: N,
+): Dhcp6OptionValue<N>[] {
   const code = DHCP6_OPTIONS[name].code;
   return options.filter((option) => option.code === code).map((option) => decodeNamed(name, option.data));
 }
 
 export function encodeOption6<N extends Dhcp6OptionName>(name: N, value: Dhcp6OptionValue<N>): Dhcp6Option {
   const def = DHCP6_OPTIONS[name];
-  return { code: def.code, data: encodeOption6Value(def.type as Option6Type, value as Option6ValueByType[Option6Type]) };
+  return {
+    code: def.code,
+    data: encodeOption6Value(def.type as Option6Type, value as Option6ValueByType[Option6Type]),
+  };
 }
 
 /** Appends one instance (options may repeat, so this never replaces). */
-export function addOption6<N extends Dhcp6OptionName>(options: Dhcp6Option[], name: N, value: Dhcp6OptionValue<N>): void {
+export function addOption6<N extends Dhcp6OptionName>(
+  options: Dhcp6Option[],
+  name: N,
+  value: Dhcp6OptionValue<N>,
+): void {
   options.push(encodeOption6(name, value));
 }

@@ -6,12 +6,21 @@ import { readU16, readU32, readU8 } from '../binary/reader.js';
 import { decodeDomainList6, encodeDomainList6 } from './domain-names.js';
 import { ipv6Bytes, IPV6_LENGTH, readIpv6 } from './ipv6-address.js';
 import { decodeOptionList, encodeOptionList } from './option-list.js';
-import type { IaAddressValue, IaPrefixValue, IaTaValue, IaValue, NtpSuboption, StatusCodeValue, VendorClassValue } from './option-table.js';
+import type {
+  IaAddressValue,
+  IaPrefixValue,
+  IaTaValue,
+  IaValue,
+  NtpSuboption,
+  StatusCodeValue,
+  VendorClassValue,
+} from './option-table.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function u32(value: number, what: string): Buffer {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`${what} ${value} is not a u32`);
+  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
+    throw new RangeError(`${what} ${value} is not a u32`);
   const buf = Buffer.alloc(4);
   buf.writeUInt32BE(value);
   return buf;
@@ -57,11 +66,21 @@ export function decodeIaAddress(d: Uint8Array): IaAddressValue {
   const address = readIpv6(d, 0, 'ia-address');
   const preferredLifetime = readU32(d, 16, 'ia-address');
   const validLifetime = readU32(d, 20, 'ia-address');
-  return { address, preferredLifetime, validLifetime, options: decodeOptionList(d, 24, d.length, 'ia-address options') };
+  return {
+    address,
+    preferredLifetime,
+    validLifetime,
+    options: decodeOptionList(d, 24, d.length, 'ia-address options'),
+  };
 }
 
 export function encodeIaAddress(v: IaAddressValue): Buffer {
-  return Buffer.concat([ipv6Bytes(v.address), u32(v.preferredLifetime, 'preferred lifetime'), u32(v.validLifetime, 'valid lifetime'), encodeOptionList(v.options)]);
+  return Buffer.concat([
+    ipv6Bytes(v.address),
+    u32(v.preferredLifetime, 'preferred lifetime'),
+    u32(v.validLifetime, 'valid lifetime'),
+    encodeOptionList(v.options),
+  ]);
 }
 
 export function decodeIaPrefix(d: Uint8Array): IaPrefixValue {
@@ -70,13 +89,23 @@ export function decodeIaPrefix(d: Uint8Array): IaPrefixValue {
   const prefixLength = readU8(d, 8, 'ia-prefix');
   if (prefixLength > 128) throw new DecodeError('ia-prefix', `prefix length ${prefixLength} is over 128`, 8);
   const prefix = readIpv6(d, 9, 'ia-prefix');
-  return { preferredLifetime, validLifetime, prefixLength, prefix, options: decodeOptionList(d, 25, d.length, 'ia-prefix options') };
+  return {
+    preferredLifetime,
+    validLifetime,
+    prefixLength,
+    prefix,
+    options: decodeOptionList(d, 25, d.length, 'ia-prefix options'),
+  };
 }
 
 export function encodeIaPrefix(v: IaPrefixValue): Buffer {
-  if (!Number.isInteger(v.prefixLength) || v.prefixLength < 0 || v.prefixLength > 128) throw new RangeError(`prefix length ${v.prefixLength} is not in 0..128`);
+  if (!Number.isInteger(v.prefixLength) || v.prefixLength < 0 || v.prefixLength > 128)
+    throw new RangeError(`prefix length ${v.prefixLength} is not in 0..128`);
   return Buffer.concat([
-    u32(v.preferredLifetime, 'preferred lifetime'), u32(v.validLifetime, 'valid lifetime'), Buffer.of(v.prefixLength), ipv6Bytes(v.prefix),
+    u32(v.preferredLifetime, 'preferred lifetime'),
+    u32(v.validLifetime, 'valid lifetime'),
+    Buffer.of(v.prefixLength),
+    ipv6Bytes(v.prefix),
     encodeOptionList(v.options),
   ]);
 }
@@ -112,12 +141,14 @@ const NTP_FQDN = 3;
 
 function decodeNtpSuboption(code: number, data: Buffer): NtpSuboption {
   if (code === NTP_ADDRESS || code === NTP_MULTICAST) {
-    if (data.length !== IPV6_LENGTH) throw new DecodeError('ntp-server', `sub-option ${code} length ${data.length}, expected 16`, 0);
+    if (data.length !== IPV6_LENGTH)
+      throw new DecodeError('ntp-server', `sub-option ${code} length ${data.length}, expected 16`, 0);
     return { kind: code === NTP_ADDRESS ? 'address' : 'multicast', address: readIpv6(data, 0, 'ntp-server') };
   }
   if (code === NTP_FQDN) {
     const names = decodeDomainList6(data);
-    if (names.length !== 1) throw new DecodeError('ntp-server', `FQDN sub-option holds ${names.length} names, expected 1`, 0);
+    if (names.length !== 1)
+      throw new DecodeError('ntp-server', `FQDN sub-option holds ${names.length} names, expected 1`, 0);
     return { kind: 'fqdn', name: names[0] as string };
   }
   return { kind: 'unknown', code, data: Buffer.from(data) };

@@ -114,7 +114,10 @@ export function checkReservations(
     const ip = ipKey(value.ip);
     const holder = byIp.find(0, ip);
     if (holder >= 0) {
-      problems.push({ path: at('ip'), message: `${value.ip} is already reserved by reservations[${reservations[holder]?.index}] — reserve each address once` });
+      problems.push({
+        path: at('ip'),
+        message: `${value.ip} is already reserved by reservations[${reservations[holder]?.index}] — reserve each address once`,
+      });
     } else {
       byIp.insert(0, ip, position);
     }
@@ -127,15 +130,25 @@ export function checkReservations(
     const mac = macKey(value.mac) ?? 0;
     const macOwner = byMac.find(Math.floor(mac / 2 ** 32), mac >>> 0, sameSubnet);
     if (macOwner >= 0) {
-      problems.push({ path: at('mac'), message: `${value.mac} already has a reservation in ${placed.subnet.cidr} (reservations[${reservations[macOwner]?.index}]) — one MAC may hold one reservation per subnet` });
+      problems.push({
+        path: at('mac'),
+        message: `${value.mac} already has a reservation in ${placed.subnet.cidr} (reservations[${reservations[macOwner]?.index}]) — one MAC may hold one reservation per subnet`,
+      });
     } else {
       byMac.insert(Math.floor(mac / 2 ** 32), mac >>> 0, position);
     }
     const clientId = value.client_id;
     if (clientId === undefined) return;
-    const cidOwner = byClientId.find(placed.index, hashText(clientId), (other) => reservations[other]?.value.client_id === clientId);
+    const cidOwner = byClientId.find(
+      placed.index,
+      hashText(clientId),
+      (other) => reservations[other]?.value.client_id === clientId,
+    );
     if (cidOwner >= 0) {
-      problems.push({ path: at('client_id'), message: `client id ${clientId} is already used in ${placed.subnet.cidr} (reservations[${reservations[cidOwner]?.index}]) — client ids must be unique within a subnet` });
+      problems.push({
+        path: at('client_id'),
+        message: `client id ${clientId} is already used in ${placed.subnet.cidr} (reservations[${reservations[cidOwner]?.index}]) — client ids must be unique within a subnet`,
+      });
     } else {
       byClientId.insert(placed.index, hashText(clientId), position);
     }
@@ -144,28 +157,44 @@ export function checkReservations(
 }
 
 function place(
-  finder: SubnetFinder, reservation: Reservation, ip: number, at: (field: string) => string, problems: IpamProblem[],
+  finder: SubnetFinder,
+  reservation: Reservation,
+  ip: number,
+  at: (field: string) => string,
+  problems: IpamProblem[],
 ): Placed | undefined {
   let placed = finder.find(ip);
   if (reservation.subnet !== undefined) {
     const named = finder.byCidr.get(reservation.subnet);
     if (named === undefined) {
-      problems.push({ path: at('subnet'), message: `${reservation.subnet} is not an IPv4 subnet in this file — use a listed cidr or drop \`subnet\`` });
+      problems.push({
+        path: at('subnet'),
+        message: `${reservation.subnet} is not an IPv4 subnet in this file — use a listed cidr or drop \`subnet\``,
+      });
       return undefined;
     }
     if (!cidrContains(named.cidr, ip)) {
-      problems.push({ path: at('ip'), message: `${reservation.ip} is outside its subnet ${reservation.subnet} — fix the address or the subnet` });
+      problems.push({
+        path: at('ip'),
+        message: `${reservation.ip} is outside its subnet ${reservation.subnet} — fix the address or the subnet`,
+      });
       return undefined;
     }
     placed = named;
   }
   if (placed === undefined) {
-    problems.push({ path: at('ip'), message: `${reservation.ip} is in no subnet — add a subnet containing it or fix the address` });
+    problems.push({
+      path: at('ip'),
+      message: `${reservation.ip} is in no subnet — add a subnet containing it or fix the address`,
+    });
     return undefined;
   }
   const taken = placed.taken.get(ip);
   if (taken !== undefined) {
-    problems.push({ path: at('ip'), message: `${reservation.ip} is ${taken} of ${placed.subnet.cidr} — reserve a free host address` });
+    problems.push({
+      path: at('ip'),
+      message: `${reservation.ip} is ${taken} of ${placed.subnet.cidr} — reserve a free host address`,
+    });
     return undefined;
   }
   return placed;

@@ -6,7 +6,13 @@ import type { CustomOption, CustomOptionType, Subnet6Config } from './types.js';
 import { optionDefByCode } from '../dhcp4/option-table.js';
 import type { OptionType } from '../dhcp4/option-table.js';
 import {
-  domainSchema, hexSchema, integerIn, ipv4Schema, ipv6Schema, routeSchema, strictObject,
+  domainSchema,
+  hexSchema,
+  integerIn,
+  ipv4Schema,
+  ipv6Schema,
+  routeSchema,
+  strictObject,
 } from './field-schemas.js';
 
 const U32_MAX = 0xffffffff;
@@ -51,11 +57,18 @@ const OPTION4_TYPES = Object.keys(VALUE4) as [CustomOptionType, ...CustomOptionT
 export const customOption4Schema = strictObject({
   code: integerIn(1, 254, 'option code'),
   type: z.enum(OPTION4_TYPES, { error: `type must be one of ${OPTION4_TYPES.join(', ')}` }),
-  value: z.custom<CustomOption['value']>((v) => v !== undefined, { error: 'value is missing — add `value:` matching `type`' }),
+  value: z.custom<CustomOption['value']>((v) => v !== undefined, {
+    error: 'value is missing — add `value:` matching `type`',
+  }),
 }).transform((option, ctx): CustomOption => {
   const owned = SERVER_OWNED4.get(option.code);
   if (owned !== undefined) {
-    ctx.issues.push({ code: 'custom', path: ['code'], message: `option ${option.code} ${owned} — remove this option`, input: option.code });
+    ctx.issues.push({
+      code: 'custom',
+      path: ['code'],
+      message: `option ${option.code} ${owned} — remove this option`,
+      input: option.code,
+    });
   }
   const def = optionDefByCode(option.code);
   if (def !== undefined && !fitsDefinition(def.type, option.type)) {
@@ -86,7 +99,9 @@ const OPTION6_TYPES = Object.keys(VALUE6) as [Option6['type'], ...Option6['type'
 export const customOption6Schema = strictObject({
   code: integerIn(1, 0xffff, 'option code'),
   type: z.enum(OPTION6_TYPES, { error: `type must be one of ${OPTION6_TYPES.join(', ')}` }),
-  value: z.custom<Option6['value']>((v) => v !== undefined, { error: 'value is missing — add `value:` matching `type`' }),
+  value: z.custom<Option6['value']>((v) => v !== undefined, {
+    error: 'value is missing — add `value:` matching `type`',
+  }),
 }).transform((option, ctx): Option6 => {
   if (SERVER_OWNED6.has(option.code)) {
     const message = `DHCPv6 option ${option.code} is set by the server (RFC 8415 §21) — remove this option`;
@@ -108,6 +123,7 @@ function parseValue<V>(schema: z.ZodType<V>, value: unknown, ctx: z.core.$Refine
 
 function valueMessage(issue: z.core.$ZodIssue): string {
   // Only zod's own wording for the value as a whole is replaced; nested ones are worded by issuesToProblems.
-  if (issue.code !== 'invalid_type' || issue.path.length > 0 || !issue.message.startsWith('Invalid input')) return issue.message;
+  if (issue.code !== 'invalid_type' || issue.path.length > 0 || !issue.message.startsWith('Invalid input'))
+    return issue.message;
   return `value must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`} for this type — fix \`value\` or \`type\``;
 }

@@ -18,7 +18,11 @@ export function integerIn(min: number, max: number, what: string): z.ZodNumber {
   return z.number().check((ctx) => {
     const v = ctx.value;
     if (!Number.isInteger(v) || v < min || v > max) {
-      ctx.issues.push({ code: 'custom', message: `${what} must be a whole number from ${min} to ${max}, got ${v}`, input: v });
+      ctx.issues.push({
+        code: 'custom',
+        message: `${what} must be a whole number from ${min} to ${max}, got ${v}`,
+        input: v,
+      });
     }
   });
 }
@@ -30,7 +34,8 @@ export function integerIn(min: number, max: number, what: string): z.ZodNumber {
 export function strictObject<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, z.core.$strict> {
   const known = Object.keys(shape);
   return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? iss.keys.map((k) => unknownField(k, known)).join('\n') : undefined),
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? iss.keys.map((k) => unknownField(k, known)).join('\n') : undefined,
   });
 }
 
@@ -45,14 +50,21 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }
   return prev[b.length] ?? 0;
 }
 
-export const ipv4Schema = textRule(isIpv4, (v) => `"${v}" is not an IPv4 address — write a dotted quad such as 10.20.0.1`);
+export const ipv4Schema = textRule(
+  isIpv4,
+  (v) => `"${v}" is not an IPv4 address — write a dotted quad such as 10.20.0.1`,
+);
 
 export const ipv6Schema = textRule(isIpv6, (v) => `"${v}" is not an IPv6 address — write it like 2001:db8::1`);
 
@@ -64,12 +76,20 @@ export const ipv6Schema = textRule(isIpv6, (v) => `"${v}" is not an IPv6 address
 export const cidr4Schema = z.string().transform((text, ctx) => {
   const cidr = parseCidr4(text);
   if (cidr === undefined) {
-    ctx.issues.push({ code: 'custom', message: `"${text}" is not an IPv4 CIDR — write it like 10.20.0.0/24`, input: text });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${text}" is not an IPv4 CIDR — write it like 10.20.0.0/24`,
+      input: text,
+    });
     return z.NEVER;
   }
   const canonical = formatCidr4(cidr);
   if (text.slice(0, text.indexOf('/')) !== numberToIpv4(cidr.network)) {
-    ctx.issues.push({ code: 'custom', message: `${text} has host bits set — write the network address ${canonical}`, input: text });
+    ctx.issues.push({
+      code: 'custom',
+      message: `${text} has host bits set — write the network address ${canonical}`,
+      input: text,
+    });
     return z.NEVER;
   }
   return canonical;
@@ -79,19 +99,29 @@ export const cidr4Schema = z.string().transform((text, ctx) => {
 export const cidr6Schema = z.string().transform((text, ctx) => {
   const cidr = parseCidr6(text);
   if (cidr === undefined) {
-    ctx.issues.push({ code: 'custom', message: `"${text}" is not an IPv6 prefix — write it like 2001:db8:20::/64`, input: text });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${text}" is not an IPv6 prefix — write it like 2001:db8:20::/64`,
+      input: text,
+    });
     return z.NEVER;
   }
   const canonical = formatCidr6(cidr);
   if (cidr.hostBits !== 0n) {
-    ctx.issues.push({ code: 'custom', message: `${text} has host bits set — write the prefix ${canonical}`, input: text });
+    ctx.issues.push({
+      code: 'custom',
+      message: `${text} has host bits set — write the prefix ${canonical}`,
+      input: text,
+    });
     return z.NEVER;
   }
   return canonical;
 });
 
-export const macSchema = textRule(isMac, (v) => `"${v}" is not a MAC address — write six hex pairs like 52:54:00:12:34:56`)
-  .transform(normaliseMac);
+export const macSchema = textRule(
+  isMac,
+  (v) => `"${v}" is not a MAC address — write six hex pairs like 52:54:00:12:34:56`,
+).transform(normaliseMac);
 
 // YAML reads unquoted `0152540012` as a number (dropping the leading zero), so say to quote it.
 const QUOTE_HEX = 'hex must be a quoted string, like "01:52:54:00:12:34:57" — unquoted digits are read as a number';
@@ -119,7 +149,11 @@ export const clientIdSchema = z.string({ error: QUOTE_HEX }).transform((text, ct
 export const hexSchema = z.string({ error: QUOTE_HEX }).transform((text, ctx) => {
   const bytes = hexBytes(text);
   if (bytes === undefined) {
-    ctx.issues.push({ code: 'custom', message: `"${text}" is not hex bytes — write pairs like "0a0b0c" or "0a:0b:0c"`, input: text });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${text}" is not hex bytes — write pairs like "0a0b0c" or "0a:0b:0c"`,
+      input: text,
+    });
     return z.NEVER;
   }
   return bytes.join('');
@@ -133,10 +167,15 @@ export function isDomainName(text: string): boolean {
   return name.length > 0 && name.length <= 253 && name.split('.').every((label) => LABEL.test(label));
 }
 
-export const domainSchema = textRule(isDomainName, (v) => `"${v}" is not a domain name — use letters, digits, hyphens and dots`)
-  .transform((v) => (v.endsWith('.') ? v.slice(0, -1) : v));
+export const domainSchema = textRule(
+  isDomainName,
+  (v) => `"${v}" is not a domain name — use letters, digits, hyphens and dots`,
+).transform((v) => (v.endsWith('.') ? v.slice(0, -1) : v));
 
-export const hostnameSchema = textRule(isDomainName, (v) => `"${v}" is not a valid hostname — use letters, digits and hyphens`);
+export const hostnameSchema = textRule(
+  isDomainName,
+  (v) => `"${v}" is not a valid hostname — use letters, digits and hyphens`,
+);
 
 /** RFC 3442 route; the destination's host bits are refused for the same reason as a subnet's. */
 export const routeSchema = strictObject({ destination: cidr4Schema, gateway: ipv4Schema });

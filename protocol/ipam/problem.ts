@@ -18,7 +18,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return text === '' ? '(document)' : text;
 }
 
-const KIND_NAMES: Record<string, string> = { array: 'a list', object: 'a mapping', number: 'a number', string: 'a string', boolean: 'true or false' };
+const KIND_NAMES: Record<string, string> = {
+  array: 'a list',
+  object: 'a mapping',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+};
 
 function describe(value: unknown): string {
   if (value === null) return 'null (an empty value)';
@@ -33,7 +39,9 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: re
     const path = [...prefix, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
       const lines = issue.message.split('\n');
-      issue.keys.forEach((key, i) => problems.push({ path: formatPath([...path, key]), message: lines[i] ?? `unknown field "${key}"` }));
+      issue.keys.forEach((key, i) =>
+        problems.push({ path: formatPath([...path, key]), message: lines[i] ?? `unknown field "${key}"` }),
+      );
     } else if (issue.code === 'invalid_type' && !issue.message.startsWith('Invalid input')) {
       problems.push({ path: formatPath(path), message: issue.message });
     } else if (issue.code === 'invalid_type') {
@@ -48,6 +56,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], prefix: re
 function typeMessage(path: readonly PropertyKey[], expected: string, input: unknown): string {
   const field = String(path.at(-1) ?? 'the document');
   if (input === undefined) return `${field} is required — add it`;
-  if (path.length === 0) return `the IPAM document must be a mapping with \`subnets:\` and \`reservations:\`, got ${describe(input)}`;
+  if (path.length === 0)
+    return `the IPAM document must be a mapping with \`subnets:\` and \`reservations:\`, got ${describe(input)}`;
   return `expected ${KIND_NAMES[expected] ?? expected}, got ${describe(input)} — fix the value of ${field}`;
 }

@@ -7,8 +7,17 @@ import { BOOT_ARCHITECTURES } from './types.js';
 import type { BootArchitecture, Reservation, Subnet4Config, Subnet6Config } from './types.js';
 import { customOption4Schema, customOption6Schema } from './custom-option-schema.js';
 import {
-  cidr4Schema, cidr6Schema, clientIdSchema, domainSchema, hostnameSchema, integerIn, ipv4Schema, ipv6Schema,
-  macSchema, routeSchema, strictObject,
+  cidr4Schema,
+  cidr6Schema,
+  clientIdSchema,
+  domainSchema,
+  hostnameSchema,
+  integerIn,
+  ipv4Schema,
+  ipv6Schema,
+  macSchema,
+  routeSchema,
+  strictObject,
 } from './field-schemas.js';
 
 const ARCH_NAMES = Object.keys(BOOT_ARCHITECTURES) as [BootArchitecture, ...BootArchitecture[]];
@@ -17,18 +26,29 @@ const bootFile = z.string().min(1, { error: 'boot file name is empty — name th
 
 const httpUrlSchema = z.string().check((ctx) => {
   if (!/^https?:\/\/[^\s/]+\/\S*$/.test(ctx.value)) {
-    ctx.issues.push({ code: 'custom', message: `"${ctx.value}" is not an http(s) URL — write it like http://10.20.0.2/bootx64.efi`, input: ctx.value });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${ctx.value}" is not an http(s) URL — write it like http://10.20.0.2/bootx64.efi`,
+      input: ctx.value,
+    });
   }
 });
 
 const scriptUrlSchema = z.string().check((ctx) => {
   if (!/^(https?|tftp):\/\/[^\s/]+\/\S*$/.test(ctx.value)) {
-    ctx.issues.push({ code: 'custom', message: `"${ctx.value}" is not an http(s) or tftp URL — write it like http://10.20.0.2/boot.ipxe`, input: ctx.value });
+    ctx.issues.push({
+      code: 'custom',
+      message: `"${ctx.value}" is not an http(s) or tftp URL — write it like http://10.20.0.2/boot.ipxe`,
+      input: ctx.value,
+    });
   }
 });
 
 const bootFilesSchema = strictObject(
-  Object.fromEntries(ARCH_NAMES.map((a) => [a, bootFile.optional()])) as Record<BootArchitecture, z.ZodOptional<typeof bootFile>>,
+  Object.fromEntries(ARCH_NAMES.map((a) => [a, bootFile.optional()])) as Record<
+    BootArchitecture,
+    z.ZodOptional<typeof bootFile>
+  >,
 );
 
 const bootSchema = strictObject({
@@ -64,9 +84,17 @@ export const subnet4Schema = strictObject({
     const value = ipv4ToNumber(address);
     const broadcast = (cidr.network | ~cidr.mask) >>> 0;
     if (!cidrContains(cidr, value)) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `${address} is outside ${subnet.cidr} — ${field} must be an address in the subnet` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${address} is outside ${subnet.cidr} — ${field} must be an address in the subnet`,
+      });
     } else if (cidr.prefixLength <= 30 && (value === cidr.network || value === broadcast)) {
-      ctx.addIssue({ code: 'custom', path: [field], message: `${address} is the network or broadcast address of ${subnet.cidr} — pick a host address` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [field],
+        message: `${address} is the network or broadcast address of ${subnet.cidr} — pick a host address`,
+      });
     }
   }
   duplicateCodes(subnet.options, ctx);
@@ -78,7 +106,11 @@ export const subnet6Schema = strictObject({
   dns_servers: list(ipv6Schema).optional(),
   search: list(domainSchema).optional(),
   ntp_servers: list(ipv6Schema).optional(),
-  info_refresh_time: integerIn(600, 0xffffffff, 'info_refresh_time in seconds (RFC 8415 §21.23 minimum 600)').optional(),
+  info_refresh_time: integerIn(
+    600,
+    0xffffffff,
+    'info_refresh_time in seconds (RFC 8415 §21.23 minimum 600)',
+  ).optional(),
   options: list(customOption6Schema).optional(),
 }).superRefine((subnet, ctx) => duplicateCodes(subnet.options, ctx));
 
@@ -107,7 +139,11 @@ function duplicateCodes(options: { code: number }[] | undefined, ctx: z.core.$Re
   const seen = new Set<number>();
   options?.forEach((option, i) => {
     if (seen.has(option.code)) {
-      ctx.addIssue({ code: 'custom', path: ['options', i, 'code'], message: `option ${option.code} is set twice — keep one` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options', i, 'code'],
+        message: `option ${option.code} is set twice — keep one`,
+      });
     }
     seen.add(option.code);
   });

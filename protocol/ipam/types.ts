@@ -84,7 +84,11 @@ export interface Subnet6Config {
   ntp_servers?: string[];
   /** Seconds; default 86400, minimum 600 (RFC 8415 §21.23). */
   info_refresh_time?: number;
-  options?: { code: number; type: 'hex' | 'string' | 'ipv6' | 'ipv6-list' | 'u8' | 'u16' | 'u32'; value: string | number | string[] }[];
+  options?: {
+    code: number;
+    type: 'hex' | 'string' | 'ipv6' | 'ipv6-list' | 'u8' | 'u16' | 'u32';
+    value: string | number | string[];
+  }[];
 }
 
 export interface Reservation {

@@ -23,7 +23,8 @@ export interface MdnsFrame {
 
 function readIpv6(buf: Uint8Array, at: number): string {
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((((buf[at + i] as number) << 8) | (buf[at + i + 1] as number)).toString(16));
+  for (let i = 0; i < 16; i += 2)
+    groups.push((((buf[at + i] as number) << 8) | (buf[at + i + 1] as number)).toString(16));
   return compressIpv6(groups);
 }
 
@@ -31,7 +32,7 @@ function readIpv6(buf: Uint8Array, at: number): string {
 export function compressIpv6(groups: string[]): string {
   let best = -1;
   let bestLength = 1;
-  for (let i = 0; i < groups.length; ) {
+  for (let i = 0; i < groups.length;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -49,22 +50,29 @@ export function compressIpv6(groups: string[]): string {
 function udpPayload(buf: Uint8Array, udp: number, end: number): Buffer {
   need(buf, udp, 8, `${WHAT} udp header`);
   const length = readU16(buf, udp + 4, WHAT);
-  if (length < 8 || udp + length > end) throw new DecodeError(`${WHAT} udp header`, `length ${length} does not fit`, udp + 4);
-  if (readU16(buf, udp + 2, WHAT) !== MDNS_PORT) throw new DecodeError(`${WHAT} udp header`, 'destination port is not 5353', udp + 2);
+  if (length < 8 || udp + length > end)
+    throw new DecodeError(`${WHAT} udp header`, `length ${length} does not fit`, udp + 4);
+  if (readU16(buf, udp + 2, WHAT) !== MDNS_PORT)
+    throw new DecodeError(`${WHAT} udp header`, 'destination port is not 5353', udp + 2);
   return Buffer.from(buf.buffer, buf.byteOffset + udp + 8, length - 8);
 }
 
 function decodeIpv4Part(buf: Uint8Array, ip: number): { srcIp: string; payload: Buffer } {
   const headerLength = checkIpv4Header(buf, ip);
   if (buf[ip + 9] !== IP_PROTOCOL_UDP) throw new DecodeError(WHAT, `IP protocol ${buf[ip + 9]} is not UDP`, ip + 9);
-  return { srcIp: readIpv4(buf, ip + 12), payload: udpPayload(buf, ip + headerLength, ip + readU16(buf, ip + 2, WHAT)) };
+  return {
+    srcIp: readIpv4(buf, ip + 12),
+    payload: udpPayload(buf, ip + headerLength, ip + readU16(buf, ip + 2, WHAT)),
+  };
 }
 
 function decodeIpv6Part(buf: Uint8Array, ip: number): { srcIp: string; payload: Buffer } {
   need(buf, ip, IPV6_HEADER_LENGTH, `${WHAT} ipv6 header`);
-  if ((buf[ip] as number) >>> 4 !== 6) throw new DecodeError(`${WHAT} ipv6 header`, `version ${(buf[ip] as number) >>> 4}`, ip);
+  if ((buf[ip] as number) >>> 4 !== 6)
+    throw new DecodeError(`${WHAT} ipv6 header`, `version ${(buf[ip] as number) >>> 4}`, ip);
   // Extension headers are not followed: mDNS senders do not use them.
-  if (buf[ip + 6] !== IP_PROTOCOL_UDP) throw new DecodeError(`${WHAT} ipv6 header`, `next header ${buf[ip + 6]} is not UDP`, ip + 6);
+  if (buf[ip + 6] !== IP_PROTOCOL_UDP)
+    throw new DecodeError(`${WHAT} ipv6 header`, `next header ${buf[ip + 6]} is not UDP`, ip + 6);
   const end = ip + IPV6_HEADER_LENGTH + readU16(buf, ip + 4, WHAT);
   need(buf, ip, end - ip, `${WHAT} ipv6 payload`);
   return { srcIp: readIpv6(buf, ip + 8), payload: udpPayload(buf, ip + IPV6_HEADER_LENGTH, end) };

@@ -71,8 +71,10 @@ function checkFraming(buf: Uint8Array): void {
     const type = readU16(buf, at, `${WHAT} record`);
     const rdlength = readU16(buf, at + 8, `${WHAT} record`);
     need(buf, at + 10, rdlength, `${WHAT} record data`);
-    if (type === TYPE_A && rdlength !== 4) throw new DecodeError(`${WHAT} A record`, `RDLENGTH ${rdlength}, expected 4`, at + 8);
-    if (type === TYPE_AAAA && rdlength !== 16) throw new DecodeError(`${WHAT} AAAA record`, `RDLENGTH ${rdlength}, expected 16`, at + 8);
+    if (type === TYPE_A && rdlength !== 4)
+      throw new DecodeError(`${WHAT} A record`, `RDLENGTH ${rdlength}, expected 4`, at + 8);
+    if (type === TYPE_AAAA && rdlength !== 16)
+      throw new DecodeError(`${WHAT} AAAA record`, `RDLENGTH ${rdlength}, expected 16`, at + 8);
     // dns-packet parses OPT options without bounds of its own; mDNS has no use for them.
     if (type === TYPE_OPT) throw new DecodeError(`${WHAT} record`, 'OPT record in mDNS', at);
     at += 10 + rdlength;
@@ -101,7 +103,8 @@ function toRecord(answer: dnsPacket.Answer, section: MdnsSection): MdnsRecord {
 
 /** Decodes one mDNS message; throws DecodeError (and nothing else) when it is malformed. */
 export function decodeMdns(input: Uint8Array): MdnsMessage {
-  if (input.length > MDNS_MAX_LENGTH) throw new DecodeError(WHAT, `${input.length} bytes is over the ${MDNS_MAX_LENGTH}-byte limit`, 0);
+  if (input.length > MDNS_MAX_LENGTH)
+    throw new DecodeError(WHAT, `${input.length} bytes is over the ${MDNS_MAX_LENGTH}-byte limit`, 0);
   checkFraming(input);
   const buf = Buffer.from(input.buffer, input.byteOffset, input.length);
   let packet: dnsPacket.DecodedPacket;
@@ -114,5 +117,10 @@ export function decodeMdns(input: Uint8Array): MdnsMessage {
   for (const answer of packet.answers ?? []) records.push(toRecord(answer, 'answer'));
   for (const answer of packet.authorities ?? []) records.push(toRecord(answer, 'authority'));
   for (const answer of packet.additionals ?? []) records.push(toRecord(answer, 'additional'));
-  return { id: packet.id ?? 0, response: packet.type === 'response', questions: packet.questions?.length ?? 0, records };
+  return {
+    id: packet.id ?? 0,
+    response: packet.type === 'response',
+    questions: packet.questions?.length ?? 0,
+    records,
+  };
 }

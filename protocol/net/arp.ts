@@ -48,9 +48,12 @@ export function encodingLengthArp(): number {
 }
 
 export function encodeArp(packet: ArpPacket, buf: Buffer = Buffer.alloc(ARP_LENGTH), offset = 0): Buffer {
-  if (offset < 0 || offset + ARP_LENGTH > buf.length) throw new RangeError(`ARP needs ${ARP_LENGTH} bytes at ${offset}`);
-  if (packet.op !== ArpOp.Request && packet.op !== ArpOp.Reply) throw new RangeError(`ARP op ${packet.op} is not 1 or 2`);
-  for (const mac of [packet.senderMac, packet.targetMac]) if (!isMac(mac)) throw new RangeError(`"${mac}" is not a MAC`);
+  if (offset < 0 || offset + ARP_LENGTH > buf.length)
+    throw new RangeError(`ARP needs ${ARP_LENGTH} bytes at ${offset}`);
+  if (packet.op !== ArpOp.Request && packet.op !== ArpOp.Reply)
+    throw new RangeError(`ARP op ${packet.op} is not 1 or 2`);
+  for (const mac of [packet.senderMac, packet.targetMac])
+    if (!isMac(mac)) throw new RangeError(`"${mac}" is not a MAC`);
   for (const ip of [packet.senderIp, packet.targetIp]) if (!isIpv4(ip)) throw new RangeError(`"${ip}" is not IPv4`);
   buf.set([0, 1, 0x08, 0x00, 6, 4, 0, packet.op], offset);
   writeMac(buf, offset + 8, packet.senderMac);

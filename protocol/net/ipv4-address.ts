@@ -62,7 +62,13 @@ const texts: string[] = new Array<string>(TEXT_SLOTS).fill(UNSPECIFIED_IPV4);
  * shared flat string instead of a fresh concatenation that every later comparison or parse must flatten.
  */
 export function readIpv4(buf: Uint8Array, offset: number): string {
-  return ipv4Text((((buf[offset] as number) << 24) | ((buf[offset + 1] as number) << 16) | ((buf[offset + 2] as number) << 8) | (buf[offset + 3] as number)) >>> 0);
+  return ipv4Text(
+    (((buf[offset] as number) << 24) |
+      ((buf[offset + 1] as number) << 16) |
+      ((buf[offset + 2] as number) << 8) |
+      (buf[offset + 3] as number)) >>>
+      0,
+  );
 }
 
 /** numberToIpv4 for addresses read off the wire: the same shared strings as readIpv4. */
@@ -135,5 +141,5 @@ export function formatCidr4(cidr: Cidr4): string {
 }
 
 export function cidrContains(cidr: Cidr4, address: number): boolean {
-  return ((address & cidr.mask) >>> 0) === cidr.network;
+  return (address & cidr.mask) >>> 0 === cidr.network;
 }

@@ -69,7 +69,8 @@ export function decodeIpv4(buf: Uint8Array, start = 0): Decoded<Ipv4Header> {
 export function writeIpv4Header(buf: Uint8Array, offset: number, header: Ipv4Header): number {
   const totalLength = IPV4_HEADER_LENGTH + header.payloadLength;
   if (totalLength > 0xffff) throw new RangeError(`IPv4 packet of ${totalLength} bytes exceeds 65535`);
-  for (const ip of [header.srcIp, header.dstIp]) if (!isIpv4(ip)) throw new RangeError(`"${ip}" is not an IPv4 address`);
+  for (const ip of [header.srcIp, header.dstIp])
+    if (!isIpv4(ip)) throw new RangeError(`"${ip}" is not an IPv4 address`);
   buf[offset] = 0x45;
   buf[offset + 1] = header.tos & 0xff;
   buf[offset + 2] = totalLength >>> 8;

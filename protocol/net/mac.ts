@@ -32,7 +32,11 @@ function formatMac(buf: Uint8Array, offset: number): string {
 /** Lower-case colon text of the 6 bytes at `offset` (bytes past the end read as 0). The same string for a repeated MAC. */
 export function readMac(buf: Uint8Array, offset: number): string {
   const hi = ((buf[offset] ?? 0) << 8) | (buf[offset + 1] ?? 0);
-  const lo = ((buf[offset + 2] ?? 0) << 24) | ((buf[offset + 3] ?? 0) << 16) | ((buf[offset + 4] ?? 0) << 8) | (buf[offset + 5] ?? 0);
+  const lo =
+    ((buf[offset + 2] ?? 0) << 24) |
+    ((buf[offset + 3] ?? 0) << 16) |
+    ((buf[offset + 4] ?? 0) << 8) |
+    (buf[offset + 5] ?? 0);
   // The low bytes differ most between clients of one vendor; the multiply spreads them over the slots.
   const slot = (Math.imul(lo ^ (hi << 16), 0x9e3779b1) >>> 16) & (TEXT_SLOTS - 1);
   if (textHi[slot] === hi && textLo[slot] === lo) return texts[slot] as string;

@@ -20,7 +20,13 @@ export interface UdpDatagram {
  * Checks the datagram at `start` inside the IPv4 packet whose header is at `ipOffset` and whose payload
  * is `ipPayloadLength` bytes; returns the UDP length (header + payload).
  */
-export function checkUdp(buf: Uint8Array, ipOffset: number, start: number, ipPayloadLength: number, verifyChecksum = true): number {
+export function checkUdp(
+  buf: Uint8Array,
+  ipOffset: number,
+  start: number,
+  ipPayloadLength: number,
+  verifyChecksum = true,
+): number {
   need(buf, start, UDP_HEADER_LENGTH, WHAT);
   const length = ((buf[start + 4] as number) << 8) | (buf[start + 5] as number);
   if (length < UDP_HEADER_LENGTH || length > ipPayloadLength) {
@@ -56,7 +62,8 @@ export function writeUdpHeader(
   payloadLength: number,
 ): void {
   for (const port of [srcPort, dstPort]) {
-    if (!Number.isInteger(port) || port < 0 || port > 0xffff) throw new RangeError(`UDP port ${port} is not in 0..65535`);
+    if (!Number.isInteger(port) || port < 0 || port > 0xffff)
+      throw new RangeError(`UDP port ${port} is not in 0..65535`);
   }
   const length = UDP_HEADER_LENGTH + payloadLength;
   buf[offset] = srcPort >>> 8;

@@ -11,7 +11,13 @@ import { epochMsText, revisionText, tokenText } from './fields.js';
 import { snapshotHeadSchema } from './snapshot.js';
 import type { SnapshotHead } from './snapshot.js';
 
-export const CONFIG_CHANGE_TYPES = ['snapshot', 'put-subnet', 'delete-subnet', 'put-reservation', 'delete-reservation'] as const;
+export const CONFIG_CHANGE_TYPES = [
+  'snapshot',
+  'put-subnet',
+  'delete-subnet',
+  'put-reservation',
+  'delete-reservation',
+] as const;
 export type ConfigChangeType = (typeof CONFIG_CHANGE_TYPES)[number];
 
 /** What a change does; `ConfigEntry` adds the epoch, revision and time every entry carries. */
@@ -58,26 +64,43 @@ const typeSchema = z.enum(CONFIG_CHANGE_TYPES, { error: `type must be one of ${C
 /** The `data` field of each change type, as it is written (the inverse of dataSchema). */
 function changeData(change: ConfigChange): unknown {
   switch (change.type) {
-    case 'snapshot': return change.snapshot;
-    case 'put-subnet': return change.subnet;
-    case 'delete-subnet': return { cidr: change.cidr };
-    case 'put-reservation': return change.reservation;
-    case 'delete-reservation': return change.subnet === undefined ? { mac: change.mac } : { mac: change.mac, subnet: change.subnet };
+    case 'snapshot':
+      return change.snapshot;
+    case 'put-subnet':
+      return change.subnet;
+    case 'delete-subnet':
+      return { cidr: change.cidr };
+    case 'put-reservation':
+      return change.reservation;
+    case 'delete-reservation':
+      return change.subnet === undefined ? { mac: change.mac } : { mac: change.mac, subnet: change.subnet };
   }
 }
 
 /** Fields of a config entry, ready for XADD to `channel` (the config stream key). */
 export function encodeConfigEntry(entry: ConfigEntry, secret: Uint8Array, channel: string): string[] {
-  return sealEntry({
-    type: entry.type, epoch: entry.epoch, rev: String(entry.revision), ts: String(entry.time), data: JSON.stringify(changeData(entry)),
-  }, secret, channel);
+  return sealEntry(
+    {
+      type: entry.type,
+      epoch: entry.epoch,
+      rev: String(entry.revision),
+      ts: String(entry.time),
+      data: JSON.stringify(changeData(entry)),
+    },
+    secret,
+    channel,
+  );
 }
 
 /**
  * Verifies, version-checks and validates one config entry read from `channel`. Whether its revision is next,
  * stale or past a gap is the reader's state: see `revisionAction`.
  */
-export function decodeConfigEntry(raw: RawEntry, secret: Uint8Array, channel: string): { ok: true; value: ConfigEntry } | ConfigRefusal {
+export function decodeConfigEntry(
+  raw: RawEntry,
+  secret: Uint8Array,
+  channel: string,
+): { ok: true; value: ConfigEntry } | ConfigRefusal {
   const opened = openEntry(raw, secret, channel);
   if (!opened.ok) return opened;
   const fields = opened.value;
@@ -101,7 +124,8 @@ function decodeChange(type: ConfigChangeType, fields: EntryFields): Decoded<Conf
       const data = jsonField(fields, 'data', snapshotHeadSchema);
       return data.ok ? { ok: true, value: { type, snapshot: data.value } } : data;
     }
-    case 'put-subnet': return decodeSubnet(fields);
+    case 'put-subnet':
+      return decodeSubnet(fields);
     case 'delete-subnet': {
       const data = jsonField(fields, 'data', deleteSubnetDataSchema);
       return data.ok ? { ok: true, value: { type, cidr: data.value.cidr } } : data;
@@ -133,7 +157,10 @@ function decodeSubnet(fields: EntryFields): Decoded<ConfigChange> {
  * snapshot that is newer or from another epoch; `skip` what is already applied; `resync` (load the latest snapshot)
  * after a gap, or for a delta of another epoch (the region's history restarted).
  */
-export function revisionAction(applied: AppliedRevision, entry: Pick<ConfigEntry, 'type' | 'epoch' | 'revision'>): 'apply' | 'skip' | 'resync' {
+export function revisionAction(
+  applied: AppliedRevision,
+  entry: Pick<ConfigEntry, 'type' | 'epoch' | 'revision'>,
+): 'apply' | 'skip' | 'resync' {
   const sameEpoch = applied.epoch === entry.epoch;
   if (entry.type === 'snapshot') return !sameEpoch || entry.revision > applied.revision ? 'apply' : 'skip';
   if (!sameEpoch) return 'resync';

@@ -39,10 +39,12 @@ export function isSecurityRefusal(refusal: Refusal): boolean {
 /** Refuses duplicate and ill-formed names: either would make the canonical form ambiguous. */
 export function readFields(raw: RawEntry): Decoded<EntryFields> {
   const fields: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (Array.isArray(raw) && raw.length % 2 !== 0) return refuse('malformed', '(entry)', 'odd number of field/value items');
+  if (Array.isArray(raw) && raw.length % 2 !== 0)
+    return refuse('malformed', '(entry)', 'odd number of field/value items');
   const pairs: [string, unknown][] = Array.isArray(raw) ? toPairs(raw as readonly string[]) : Object.entries(raw);
   for (const [name, value] of pairs) {
-    if (!FIELD_NAME.test(name)) return refuse('malformed', name, `field name "${name}" is not allowed: names are 1–32 of a-z 0-9 _ -`);
+    if (!FIELD_NAME.test(name))
+      return refuse('malformed', name, `field name "${name}" is not allowed: names are 1–32 of a-z 0-9 _ -`);
     if (typeof value !== 'string') return refuse('malformed', name, `field ${name} is not text`);
     if (name in fields) return refuse('malformed', name, `field ${name} appears twice`);
     fields[name] = value;
@@ -66,9 +68,14 @@ export function openEntry(raw: RawEntry, secret: Uint8Array, channel: string): D
   const fields = read.value;
   const badVersion = versionProblem(fields.v);
   if (badVersion !== undefined) return refuse('version', 'v', badVersion);
-  if (fields[SIG_FIELD] === undefined) return refuse('unsigned', SIG_FIELD, `unsigned entry in ${channel}: every entry must carry an HMAC in sig`);
+  if (fields[SIG_FIELD] === undefined)
+    return refuse('unsigned', SIG_FIELD, `unsigned entry in ${channel}: every entry must carry an HMAC in sig`);
   if (!verifyFields(secret, channel, fields)) {
-    return refuse('bad-signature', SIG_FIELD, `signature does not match for ${channel}: wrong secret, tampered field, or an entry copied from another key`);
+    return refuse(
+      'bad-signature',
+      SIG_FIELD,
+      `signature does not match for ${channel}: wrong secret, tampered field, or an entry copied from another key`,
+    );
   }
   return { ok: true, value: fields };
 }

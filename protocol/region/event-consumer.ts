@@ -81,19 +81,43 @@ async function consumeOnce(ctx: ConsumeContext, options: ConsumeOptions): Promis
   const stream = keys.eventStream;
   const count = options.count ?? 100;
   await ensureGroup(redis, ctx.knownGroups, stream, options.group);
-  const read = (id: string, conn: Redis, block?: number) => conn.call(
-    'XREADGROUP', 'GROUP', options.group, options.consumer, 'COUNT', count, ...(block === undefined ? [] : ['BLOCK', block]), 'STREAMS', stream, id,
-  );
-  let entries = (streamsReply(await read('0', redis)).get(stream) ?? []);
+  const read = (id: string, conn: Redis, block?: number) =>
+    conn.call(
+      'XREADGROUP',
+      'GROUP',
+      options.group,
+      options.consumer,
+      'COUNT',
+      count,
+      ...(block === undefined ? [] : ['BLOCK', block]),
+      'STREAMS',
+      stream,
+      id,
+    );
+  let entries = streamsReply(await read('0', redis)).get(stream) ?? [];
   if (entries.length === 0) {
-    entries = autoclaimReply(await redis.call('XAUTOCLAIM', stream, options.group, options.consumer, options.claimIdleMs ?? 60_000, '0-0', 'COUNT', count)).entries;
+    entries = autoclaimReply(
+      await redis.call(
+        'XAUTOCLAIM',
+        stream,
+        options.group,
+        options.consumer,
+        options.claimIdleMs ?? 60_000,
+        '0-0',
+        'COUNT',
+        count,
+      ),
+    ).entries;
   }
   if (entries.length === 0) {
     const blockMs = options.blockMs ?? 0;
     const reply = blockMs > 0 ? await ctx.blocking.use((conn) => read('>', conn, blockMs)) : await read('>', redis);
     entries = streamsReply(reply).get(stream) ?? [];
   }
-  const delivered = await dedup(ctx, entries.map((e) => decodeEntry(ctx, e)));
+  const delivered = await dedup(
+    ctx,
+    entries.map((e) => decodeEntry(ctx, e)),
+  );
   const ids = entries.map((e) => e.id);
   return {
     entries: delivered,
@@ -106,18 +130,35 @@ function decodeEntry(ctx: ConsumeContext, entry: StreamEntry): DeliveredEntry {
   if (entry.fields === null) return { id: entry.id, events: [], duplicates: 0, skipped: [] };
   const decoded = decodeEventEntry(entry.fields, ctx.secret, ctx.keys.eventStream);
   if (!decoded.ok) return { id: entry.id, events: [], duplicates: 0, skipped: [], refused: decoded };
-  return { id: entry.id, rack: decoded.value.rack, events: decoded.value.events, duplicates: 0, skipped: decoded.value.skipped };
+  return {
+    id: entry.id,
+    rack: decoded.value.rack,
+    events: decoded.value.events,
+    duplicates: 0,
+    skipped: decoded.value.skipped,
+  };
 }
 
 /** One script call per 1000 events claims each key for `<entry id>#<index>`; the losers are duplicates. */
 async function dedup(ctx: ConsumeContext, entries: DeliveredEntry[]): Promise<DeliveredEntry[]> {
-  const claims = entries.flatMap((entry) => entry.events.map((event, index) => ({
-    entry, event, key: eventSeenKey(ctx.keys.prefix, event.rack, event.key), owner: `${entry.id}#${index}`,
-  })));
+  const claims = entries.flatMap((entry) =>
+    entry.events.map((event, index) => ({
+      entry,
+      event,
+      key: eventSeenKey(ctx.keys.prefix, event.rack, event.key),
+      owner: `${entry.id}#${index}`,
+    })),
+  );
   const owned = new Set<RackEvent>();
   for (let i = 0; i < claims.length; i += 1000) {
     const batch = claims.slice(i, i + 1000);
-    const reply = (await ctx.redis.eval(CLAIM_EVENTS_SCRIPT, batch.length, ...batch.map((c) => c.key), ctx.dedupMs, ...batch.map((c) => c.owner))) as number[];
+    const reply = (await ctx.redis.eval(
+      CLAIM_EVENTS_SCRIPT,
+      batch.length,
+      ...batch.map((c) => c.key),
+      ctx.dedupMs,
+      ...batch.map((c) => c.owner),
+    )) as number[];
     batch.forEach((claim, j) => {
       if (reply[j] === 1) owned.add(claim.event);
     });

@@ -39,7 +39,8 @@ export function encodeEventEntry(batch: EventBatch, secret: Uint8Array, channel:
   batch.events.forEach((event, index) => {
     const result = rackEventSchema.safeParse(event);
     if (!result.success) throw new RangeError(schemaRefusal(`events[${index}]`, result.error).message);
-    if (event.rack !== batch.rack) throw new RangeError(`events[${index}].rack is ${event.rack}, the batch is from ${batch.rack}`);
+    if (event.rack !== batch.rack)
+      throw new RangeError(`events[${index}].rack is ${event.rack}, the batch is from ${batch.rack}`);
   });
   return sealEntry({ rack: batch.rack, ts: String(batch.time), events: JSON.stringify(batch.events) }, secret, channel);
 }
@@ -79,7 +80,12 @@ function decodeEvent(item: unknown, index: number, rack: string): EventOutcome {
   const type = z.object({ type: z.string() }).safeParse(item);
   if (!type.success) return skip({ index, field: `events[${index}].type`, message: 'an event needs a type' });
   if (!(RACK_EVENT_TYPES as readonly string[]).includes(type.data.type)) {
-    return skip({ index, type: type.data.type, field: `events[${index}].type`, message: `event type ${type.data.type} is unknown here (a newer rack?)` });
+    return skip({
+      index,
+      type: type.data.type,
+      field: `events[${index}].type`,
+      message: `event type ${type.data.type} is unknown here (a newer rack?)`,
+    });
   }
   const result = rackEventSchema.safeParse(item);
   if (!result.success) {
@@ -87,7 +93,12 @@ function decodeEvent(item: unknown, index: number, rack: string): EventOutcome {
     return skip({ index, type: type.data.type, field: refusal.field, message: refusal.message });
   }
   if (result.data.rack !== rack) {
-    return skip({ index, type: type.data.type, field: `events[${index}].rack`, message: `event says rack ${result.data.rack}, its batch is from ${rack}` });
+    return skip({
+      index,
+      type: type.data.type,
+      field: `events[${index}].rack`,
+      message: `event says rack ${result.data.rack}, its batch is from ${rack}`,
+    });
   }
   return { ok: true, event: result.data };
 }

@@ -93,7 +93,9 @@ export function eventSeenKey(prefix: string, rack: string, idempotencyKey: strin
 export function rackKeys(rack: string, prefix: string = DEFAULT_PREFIX): RackKeys {
   checkPrefix(prefix);
   if (!isValidRackId(rack)) {
-    throw new RangeError(`rack id "${rack}" is invalid: use 1–64 of A-Z a-z 0-9 . _ - (it becomes part of a Redis key)`);
+    throw new RangeError(
+      `rack id "${rack}" is invalid: use 1–64 of A-Z a-z 0-9 . _ - (it becomes part of a Redis key)`,
+    );
   }
   const tag = `{${prefix}:rack:${rack}}`;
   return { rack, rpc: `${tag}:rpc`, rpcReplies: `${tag}:rpc-replies`, status: `${tag}:status` };

@@ -34,10 +34,18 @@ const revisionOrZero = z.string().transform((text, ctx) => {
 });
 
 export function encodeRackStatus(status: RackStatus, secret: Uint8Array, channel: string): string[] {
-  return sealEntry({
-    rack: status.rack, state: status.state, revision: String(status.revision), version: status.version,
-    started: String(status.started), ts: String(status.time),
-  }, secret, channel);
+  return sealEntry(
+    {
+      rack: status.rack,
+      state: status.state,
+      revision: String(status.revision),
+      version: status.version,
+      started: String(status.started),
+      ts: String(status.time),
+    },
+    secret,
+    channel,
+  );
 }
 
 export function decodeRackStatus(raw: RawEntry, secret: Uint8Array, channel: string): Decoded<RackStatus> {
@@ -58,6 +66,13 @@ export function decodeRackStatus(raw: RawEntry, secret: Uint8Array, channel: str
   if (!time.ok) return time;
   return {
     ok: true,
-    value: { rack: rack.value, state: state.value, revision: revision.value, version: version.value, started: started.value, time: time.value },
+    value: {
+      rack: rack.value,
+      state: state.value,
+      revision: revision.value,
+      version: version.value,
+      started: started.value,
+      time: time.value,
+    },
   };
 }

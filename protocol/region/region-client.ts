@@ -80,7 +80,10 @@ export class RegionClient {
   private readonly options: Required<Omit<RegionClientOptions, 'secret'>>;
 
   /** `redis` stays the caller's: RegionClient never closes it (close() ends only the connections it opened). */
-  constructor(private readonly redis: Redis, options: RegionClientOptions) {
+  constructor(
+    private readonly redis: Redis,
+    options: RegionClientOptions,
+  ) {
     this.secret = options.secret;
     this.options = {
       prefix: options.prefix ?? DEFAULT_PREFIX,
@@ -150,30 +153,61 @@ export class RegionClient {
   private async publish(change: ConfigChange, body?: string): Promise<PublishResult> {
     const k = this.keys;
     for (let attempt = 0; attempt < this.options.publishAttempts; attempt++) {
-      const [current, storedEpoch, oldData] = await Promise.all([this.revision(), this.redis.get(k.configEpoch), this.redis.hget(k.snapshotHead, 'data')]);
+      const [current, storedEpoch, oldData] = await Promise.all([
+        this.revision(),
+        this.redis.get(k.configEpoch),
+        this.redis.hget(k.snapshotHead, 'data'),
+      ]);
       // The first revision of a history names a new epoch; the script refuses it if another writer named one first.
       const epoch = storedEpoch ?? newEpoch(this.options.now());
       const entry = { ...change, epoch, revision: current + 1, time: this.options.now() } as ConfigEntry;
       const fields = encodeConfigEntry(entry, this.secret, k.configStream);
       const oldBody = oldData === null ? undefined : snapshotBodyKeyOf(this.options.prefix, oldData);
-      const keys = [k.configRevision, k.configStream, k.snapshotHead, k.snapshotEntryId, body ?? k.snapshotHead, oldBody ?? body ?? k.snapshotHead, k.configEpoch];
+      const keys = [
+        k.configRevision,
+        k.configStream,
+        k.snapshotHead,
+        k.snapshotEntryId,
+        body ?? k.snapshotHead,
+        oldBody ?? body ?? k.snapshotHead,
+        k.configEpoch,
+      ];
       const kind = body === undefined ? 'delta' : 'snapshot';
-      const reply = (await this.redis.eval(PUBLISH_SCRIPT, keys.length, ...keys, current, kind, this.options.snapshotGraceMs, epoch, ...fields)) as [number, string | number, number?];
-      if (reply[0] === 1) return { epoch, revision: current + 1, entryId: String(reply[1]), streamLength: Number(reply[2]) };
-      if (reply[0] === -1) throw new RegionPublishError('no snapshot has been published yet (or Redis lost its data): publish a snapshot (rackctl snapshot push) before deltas');
+      const reply = (await this.redis.eval(
+        PUBLISH_SCRIPT,
+        keys.length,
+        ...keys,
+        current,
+        kind,
+        this.options.snapshotGraceMs,
+        epoch,
+        ...fields,
+      )) as [number, string | number, number?];
+      if (reply[0] === 1)
+        return { epoch, revision: current + 1, entryId: String(reply[1]), streamLength: Number(reply[2]) };
+      if (reply[0] === -1)
+        throw new RegionPublishError(
+          'no snapshot has been published yet (or Redis lost its data): publish a snapshot (rackctl snapshot push) before deltas',
+        );
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
     }
-    throw new RegionPublishError(`revision allocation lost the race ${this.options.publishAttempts} times: too many concurrent publishers`);
+    throw new RegionPublishError(
+      `revision allocation lost the race ${this.options.publishAttempts} times: too many concurrent publishers`,
+    );
   }
 
   /** The latest snapshot, verified and validated exactly as a rack does it; undefined when none was published. */
   async loadSnapshot(): Promise<LoadedSnapshot | undefined> {
-    const [head, entryId] = await Promise.all([this.redis.hgetall(this.keys.snapshotHead), this.redis.get(this.keys.snapshotEntryId)]);
+    const [head, entryId] = await Promise.all([
+      this.redis.hgetall(this.keys.snapshotHead),
+      this.redis.get(this.keys.snapshotEntryId),
+    ]);
     const fields = hashReply(head);
     if (Object.keys(fields).length === 0 || entryId === null) return undefined;
     const decoded = decodeConfigEntry(fields, this.secret, this.keys.configStream);
     if (!decoded.ok) throw new RegionPublishError(`the stored snapshot head is refused: ${decoded.message}`);
-    if (decoded.value.type !== 'snapshot') throw new RegionPublishError('the stored snapshot head is not a snapshot entry');
+    if (decoded.value.type !== 'snapshot')
+      throw new RegionPublishError('the stored snapshot head is not a snapshot entry');
     const entry = decoded.value;
     const chunks = await this.redis.lrangeBuffer(snapshotBodyKey(this.options.prefix, entry.snapshot.id), 0, -1);
     const ipam = decodeSnapshot(entry.snapshot, chunks);
@@ -182,32 +216,61 @@ export class RegionClient {
   }
 
   /** Config entries after `afterId` (exclusive), decoded; refused ones carry their refusal. */
-  async configEntries(afterId = '-', count = 1000): Promise<{ id: string; entry: ReturnType<typeof decodeConfigEntry> }[]> {
+  async configEntries(
+    afterId = '-',
+    count = 1000,
+  ): Promise<{ id: string; entry: ReturnType<typeof decodeConfigEntry> }[]> {
     const start = afterId === '-' ? '-' : `(${afterId}`;
     const reply = await this.redis.call('XRANGE', this.keys.configStream, start, '+', 'COUNT', count);
-    return entriesReply(reply).map((e) => ({ id: e.id, entry: decodeConfigEntry(e.fields ?? [], this.secret, this.keys.configStream) }));
+    return entriesReply(reply).map((e) => ({
+      id: e.id,
+      entry: decodeConfigEntry(e.fields ?? [], this.secret, this.keys.configStream),
+    }));
   }
 
   /** Resolves with the method's validated result; rejects with RpcCallError (a rack's error code, or `timeout`). */
-  async call<M extends RpcMethod>(rack: string, method: M, params: RpcParams<M>, options: { timeoutMs?: number } = {}): Promise<RpcResult<M>> {
-    return callRack({
-      redis: this.redis, blocking: this.blocking, secret: this.secret, keys: rackKeys(rack, this.options.prefix),
-      maxLen: this.options.rpcMaxLen, now: this.options.now,
-    }, method, params, options.timeoutMs ?? 5000);
+  async call<M extends RpcMethod>(
+    rack: string,
+    method: M,
+    params: RpcParams<M>,
+    options: { timeoutMs?: number } = {},
+  ): Promise<RpcResult<M>> {
+    return callRack(
+      {
+        redis: this.redis,
+        blocking: this.blocking,
+        secret: this.secret,
+        keys: rackKeys(rack, this.options.prefix),
+        maxLen: this.options.rpcMaxLen,
+        now: this.options.now,
+      },
+      method,
+      params,
+      options.timeoutMs ?? 5000,
+    );
   }
 
   /** Reads a batch through consumer group `group` (created on first use); ack() it before the next call. */
   async consumeEvents(options: ConsumeOptions): Promise<EventDelivery> {
-    return consumeEvents({
-      redis: this.redis, blocking: this.blocking, secret: this.secret, keys: this.keys, dedupMs: this.options.eventDedupMs,
-      knownGroups: this.knownGroups,
-    }, options);
+    return consumeEvents(
+      {
+        redis: this.redis,
+        blocking: this.blocking,
+        secret: this.secret,
+        keys: this.keys,
+        dedupMs: this.options.eventDedupMs,
+        knownGroups: this.knownGroups,
+      },
+      options,
+    );
   }
 
   /** Every rack that ever sent a heartbeat, with its status while the heartbeat is fresh. */
   async racks(): Promise<RackInfo[]> {
     // RESP2 answers a flat member/score list, RESP3 a list of pairs.
-    const seen = ((await this.redis.call('ZRANGE', this.keys.racks, 0, -1, 'WITHSCORES')) as unknown[]).flat().map(String);
+    const seen = ((await this.redis.call('ZRANGE', this.keys.racks, 0, -1, 'WITHSCORES')) as unknown[])
+      .flat()
+      .map(String);
     const racks: RackInfo[] = [];
     for (let i = 0; i + 1 < seen.length; i += 2) {
       const rack = seen[i] as string;

@@ -21,21 +21,34 @@ export interface CallContext {
   now: () => number;
 }
 
-export async function callRack<M extends RpcMethod>(ctx: CallContext, method: M, params: RpcParams<M>, timeoutMs: number): Promise<RpcResult<M>> {
+export async function callRack<M extends RpcMethod>(
+  ctx: CallContext,
+  method: M,
+  params: RpcParams<M>,
+  timeoutMs: number,
+): Promise<RpcResult<M>> {
   const { keys } = ctx;
   const start = ctx.now();
   const id = randomUUID();
-  const fields = encodeRpcRequest({ id, method, params: params as Record<string, unknown>, time: start, deadline: start + timeoutMs }, ctx.secret, keys.rpc);
-  const results = await ctx.redis.multi()
+  const fields = encodeRpcRequest(
+    { id, method, params: params as Record<string, unknown>, time: start, deadline: start + timeoutMs },
+    ctx.secret,
+    keys.rpc,
+  );
+  const results = await ctx.redis
+    .multi()
     .call('XREVRANGE', keys.rpcReplies, '+', '-', 'COUNT', 1)
     .call('XADD', keys.rpc, 'MAXLEN', '~', ctx.maxLen, '*', ...fields)
     .exec();
   const failed = results?.find(([err]) => err !== null)?.[0];
-  if (results === null || failed) throw failed ?? new Error(`request to rack ${keys.rack} was not sent (transaction aborted)`);
+  if (results === null || failed)
+    throw failed ?? new Error(`request to rack ${keys.rack} was not sent (transaction aborted)`);
   const cursor = entriesReply(results[0]?.[1])[0]?.id ?? '0-0';
 
   // The wait returns its outcome rather than throwing, so an error reply does not cost the pooled connection.
-  const outcome = await ctx.blocking.use((connection) => awaitReply(ctx, connection, { id, method, after: cursor, until: start + timeoutMs, timeoutMs }));
+  const outcome = await ctx.blocking.use((connection) =>
+    awaitReply(ctx, connection, { id, method, after: cursor, until: start + timeoutMs, timeoutMs }),
+  );
   if (outcome instanceof RpcCallError) throw outcome;
   return outcome as RpcResult<M>;
 }
@@ -55,7 +68,16 @@ async function awaitReply(ctx: CallContext, connection: Redis, wait: Waiting): P
   let cursor = wait.after;
   let badReplies = 0;
   for (let remaining = until - ctx.now(); remaining > 0; remaining = until - ctx.now()) {
-    const reply = await connection.call('XREAD', 'COUNT', 100, 'BLOCK', Math.max(1, Math.ceil(remaining)), 'STREAMS', keys.rpcReplies, cursor);
+    const reply = await connection.call(
+      'XREAD',
+      'COUNT',
+      100,
+      'BLOCK',
+      Math.max(1, Math.ceil(remaining)),
+      'STREAMS',
+      keys.rpcReplies,
+      cursor,
+    );
     for (const entry of streamsReply(reply).get(keys.rpcReplies) ?? []) {
       cursor = entry.id;
       const decoded = decodeRpcReply(entry.fields ?? [], ctx.secret, keys.rpcReplies);
@@ -72,5 +94,10 @@ async function awaitReply(ctx: CallContext, connection: Redis, wait: Waiting): P
     }
   }
   const note = badReplies > 0 ? ` (${badReplies} refused replies in between: check the shared secret)` : '';
-  return new RpcCallError(keys.rack, method, 'timeout', `no reply within ${wait.timeoutMs} ms: is rack ${keys.rack} running and connected?${note}`);
+  return new RpcCallError(
+    keys.rack,
+    method,
+    'timeout',
+    `no reply within ${wait.timeoutMs} ms: is rack ${keys.rack} running and connected?${note}`,
+  );
 }

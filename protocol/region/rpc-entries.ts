@@ -29,10 +29,17 @@ const methodText = z.string().regex(/^[a-z][a-z0-9.-]{0,63}$/, 'must be a method
 const paramsSchema = z.record(z.string(), z.unknown(), { error: 'params must be a JSON object' });
 
 export function encodeRpcRequest(request: RpcRequest, secret: Uint8Array, channel: string): string[] {
-  return sealEntry({
-    id: request.id, method: request.method, params: JSON.stringify(request.params),
-    ts: String(request.time), deadline: String(request.deadline),
-  }, secret, channel);
+  return sealEntry(
+    {
+      id: request.id,
+      method: request.method,
+      params: JSON.stringify(request.params),
+      ts: String(request.time),
+      deadline: String(request.deadline),
+    },
+    secret,
+    channel,
+  );
 }
 
 export function decodeRpcRequest(raw: RawEntry, secret: Uint8Array, channel: string): Decoded<RpcRequest> {
@@ -50,9 +57,16 @@ export function decodeRpcRequest(raw: RawEntry, secret: Uint8Array, channel: str
   const deadline = textField(fields, 'deadline', epochMsText);
   if (!deadline.ok) return deadline;
   if (deadline.value > time.value + MAX_RPC_WINDOW_MS) {
-    return refuse('schema', 'deadline', `deadline is more than ${MAX_RPC_WINDOW_MS / 60000} minutes after ts: call with a shorter timeout`);
+    return refuse(
+      'schema',
+      'deadline',
+      `deadline is more than ${MAX_RPC_WINDOW_MS / 60000} minutes after ts: call with a shorter timeout`,
+    );
   }
-  return { ok: true, value: { id: id.value, method: method.value, params: params.value, time: time.value, deadline: deadline.value } };
+  return {
+    ok: true,
+    value: { id: id.value, method: method.value, params: params.value, time: time.value, deadline: deadline.value },
+  };
 }
 
 export type CheckedRpcRequest = { ok: true; method: RpcMethod; params: unknown } | { ok: false; error: RpcError };
@@ -63,13 +77,29 @@ export type CheckedRpcRequest = { ok: true; method: RpcMethod; params: unknown }
  */
 export function checkRpcRequest(request: RpcRequest, now: number): CheckedRpcRequest {
   if (now > request.deadline) {
-    return { ok: false, error: { code: 'deadline-exceeded', message: `request ${request.id} expired ${now - request.deadline} ms before it was read` } };
+    return {
+      ok: false,
+      error: {
+        code: 'deadline-exceeded',
+        message: `request ${request.id} expired ${now - request.deadline} ms before it was read`,
+      },
+    };
   }
   if (!isRpcMethod(request.method)) {
-    return { ok: false, error: { code: 'unknown-method', message: `no method ${request.method}: known are ${Object.keys(RPC_METHODS).join(', ')}` } };
+    return {
+      ok: false,
+      error: {
+        code: 'unknown-method',
+        message: `no method ${request.method}: known are ${Object.keys(RPC_METHODS).join(', ')}`,
+      },
+    };
   }
   const def = RPC_METHODS[request.method];
-  if (!def.implemented) return { ok: false, error: { code: 'not-implemented', message: `${request.method} is not implemented by this rack yet` } };
+  if (!def.implemented)
+    return {
+      ok: false,
+      error: { code: 'not-implemented', message: `${request.method} is not implemented by this rack yet` },
+    };
   const params = def.params.safeParse(request.params);
   if (!params.success) {
     const refusal = schemaRefusal('params', params.error);

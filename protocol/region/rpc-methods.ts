@@ -47,7 +47,11 @@ export const statusResultSchema = z.object({
   sync: syncStatusSchema,
 });
 
-export const reservationsParamsSchema = z.object({ subnet: cidr4Schema.optional(), mac: macSchema.optional(), limit: count.optional() });
+export const reservationsParamsSchema = z.object({
+  subnet: cidr4Schema.optional(),
+  mac: macSchema.optional(),
+  limit: count.optional(),
+});
 
 export const servedReservationSchema = z.object({
   mac: macSchema,
@@ -59,7 +63,11 @@ export const servedReservationSchema = z.object({
   last_seen: epochMs.optional(),
 });
 
-export const reservationsResultSchema = z.object({ revision: count, total: count, reservations: z.array(servedReservationSchema) });
+export const reservationsResultSchema = z.object({
+  revision: count,
+  total: count,
+  reservations: z.array(servedReservationSchema),
+});
 
 /**
  * `scan`: an active ARP scan (issue 4). No `cidrs` = the subnets marked for active discovery; every attached
@@ -73,7 +81,12 @@ export const scanParamsSchema = z.object({
   force: z.boolean().optional(),
 });
 
-const scanHostSchema = z.object({ ip: ipv4Schema, mac: macSchema, interface: z.string(), vid: z.number().int().optional() });
+const scanHostSchema = z.object({
+  ip: ipv4Schema,
+  mac: macSchema,
+  interface: z.string(),
+  vid: z.number().int().optional(),
+});
 
 export const scanResultSchema = z.object({
   scanned: count,
@@ -91,10 +104,16 @@ export const clearResultSchema = z.object({ neighbours: count, mdns: count });
 export const probeResultSchema = z.object({
   probed: count,
   // family 6: a DHCPv6 server (Solicit to ff02::1:2); its server_ip is link-local and server_mac comes from its DUID, when there.
-  servers: z.array(z.object({
-    interface: z.string(), vid: z.number().int().optional(), family: z.literal(6).optional(),
-    server_ip: z.union([ipv4Schema, ipv6Schema]), server_mac: macSchema.optional(), ours: z.boolean(),
-  })),
+  servers: z.array(
+    z.object({
+      interface: z.string(),
+      vid: z.number().int().optional(),
+      family: z.literal(6).optional(),
+      server_ip: z.union([ipv4Schema, ipv6Schema]),
+      server_mac: macSchema.optional(),
+      ours: z.boolean(),
+    }),
+  ),
   foreign: count,
 });
 
@@ -122,7 +141,13 @@ export function isRpcMethod(name: string): name is RpcMethod {
 }
 
 export const RPC_ERROR_CODES = [
-  'unknown-method', 'not-implemented', 'invalid-params', 'deadline-exceeded', 'unsupported-version', 'busy', 'internal',
+  'unknown-method',
+  'not-implemented',
+  'invalid-params',
+  'deadline-exceeded',
+  'unsupported-version',
+  'busy',
+  'internal',
 ] as const;
 export type RpcErrorCode = (typeof RPC_ERROR_CODES)[number];
 

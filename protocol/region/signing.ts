@@ -26,7 +26,9 @@ export function parseSecret(fileContent: Uint8Array): Buffer {
   }
   const secret = Buffer.from(fileContent.subarray(0, end));
   if (secret.length < MIN_SECRET_BYTES) {
-    throw new RangeError(`region secret is ${secret.length} bytes, need at least ${MIN_SECRET_BYTES}: write e.g. \`openssl rand -hex 32\` into the secret file`);
+    throw new RangeError(
+      `region secret is ${secret.length} bytes, need at least ${MIN_SECRET_BYTES}: write e.g. \`openssl rand -hex 32\` into the secret file`,
+    );
   }
   return secret;
 }
@@ -42,7 +44,9 @@ function lengthPrefixed(text: string): Buffer {
  */
 export function canonicalBytes(channel: string, fields: Readonly<Record<string, string>>): Buffer {
   const parts: Buffer[] = [DOMAIN, lengthPrefixed(channel)];
-  const names = Object.keys(fields).filter((name) => name !== SIG_FIELD).sort(asciiOrder);
+  const names = Object.keys(fields)
+    .filter((name) => name !== SIG_FIELD)
+    .sort(asciiOrder);
   for (const name of names) {
     if (!FIELD_NAME.test(name)) throw new RangeError(`field name "${name}" is not allowed in a signed entry`);
     parts.push(Buffer.from(`${name}=`, 'ascii'), lengthPrefixed(fields[name] ?? ''));

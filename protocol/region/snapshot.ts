@@ -15,14 +15,19 @@ import { tokenText } from './fields.js';
 export const DEFAULT_CHUNK_RESERVATIONS = 10_000;
 
 /** The `data` of a snapshot entry. Subnets are validated with the reservations, by parseIpam, in decodeSnapshot. */
-export const snapshotHeadSchema = z.object({
-  /** Names the body list: `{prefix:config}:snapshot:<id>`. */
-  id: tokenText,
-  subnets: z.array(z.unknown(), { error: 'subnets must be a list' }),
-  reservations: z.number().int().nonnegative(),
-  chunks: z.number().int().nonnegative(),
-  digests: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256')),
-}).refine((head) => head.digests.length === head.chunks, { path: ['digests'], message: 'digests must list one SHA-256 per chunk' });
+export const snapshotHeadSchema = z
+  .object({
+    /** Names the body list: `{prefix:config}:snapshot:<id>`. */
+    id: tokenText,
+    subnets: z.array(z.unknown(), { error: 'subnets must be a list' }),
+    reservations: z.number().int().nonnegative(),
+    chunks: z.number().int().nonnegative(),
+    digests: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256')),
+  })
+  .refine((head) => head.digests.length === head.chunks, {
+    path: ['digests'],
+    message: 'digests must list one SHA-256 per chunk',
+  });
 
 export type SnapshotHead = z.output<typeof snapshotHeadSchema>;
 
@@ -36,13 +41,24 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export function encodeSnapshot(ipam: Ipam, id: string, chunkReservations = DEFAULT_CHUNK_RESERVATIONS): EncodedSnapshot {
-  if (!Number.isInteger(chunkReservations) || chunkReservations < 1) throw new RangeError('chunkReservations must be a positive whole number');
+export function encodeSnapshot(
+  ipam: Ipam,
+  id: string,
+  chunkReservations = DEFAULT_CHUNK_RESERVATIONS,
+): EncodedSnapshot {
+  if (!Number.isInteger(chunkReservations) || chunkReservations < 1)
+    throw new RangeError('chunkReservations must be a positive whole number');
   const chunks: string[] = [];
   for (let start = 0; start < ipam.reservations.length; start += chunkReservations) {
     chunks.push(JSON.stringify(ipam.reservations.slice(start, start + chunkReservations)));
   }
-  const head = { id, subnets: ipam.subnets, reservations: ipam.reservations.length, chunks: chunks.length, digests: chunks.map(sha256Hex) };
+  const head = {
+    id,
+    subnets: ipam.subnets,
+    reservations: ipam.reservations.length,
+    chunks: chunks.length,
+    digests: chunks.map(sha256Hex),
+  };
   return { head: snapshotHeadSchema.parse(head), chunks };
 }
 
@@ -52,26 +68,42 @@ export function encodeSnapshot(ipam: Ipam, id: string, chunkReservations = DEFAU
  */
 export function decodeSnapshot(head: SnapshotHead, chunks: readonly (string | Uint8Array)[]): Decoded<Ipam> {
   if (chunks.length !== head.chunks) {
-    return refuse('schema', 'snapshot.chunks', `snapshot ${head.id} has ${chunks.length} body chunks, its head lists ${head.chunks}: the body expired or was cut short — load the latest snapshot`);
+    return refuse(
+      'schema',
+      'snapshot.chunks',
+      `snapshot ${head.id} has ${chunks.length} body chunks, its head lists ${head.chunks}: the body expired or was cut short — load the latest snapshot`,
+    );
   }
   const reservations: unknown[] = [];
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i] as string | Uint8Array;
     if (sha256Hex(chunk) !== head.digests[i]) {
-      return refuse('bad-signature', `snapshot.chunks[${i}]`, `snapshot ${head.id} chunk ${i} does not match the digest in its signed head`);
+      return refuse(
+        'bad-signature',
+        `snapshot.chunks[${i}]`,
+        `snapshot ${head.id} chunk ${i} does not match the digest in its signed head`,
+      );
     }
     const parsed = parseChunk(chunk, i);
     if (!parsed.ok) return parsed;
     for (const item of parsed.value) reservations.push(item);
   }
   if (reservations.length !== head.reservations) {
-    return refuse('schema', 'snapshot.reservations', `snapshot ${head.id} holds ${reservations.length} reservations, its head says ${head.reservations}`);
+    return refuse(
+      'schema',
+      'snapshot.reservations',
+      `snapshot ${head.id} holds ${reservations.length} reservations, its head says ${head.reservations}`,
+    );
   }
   const result = parseIpam({ subnets: head.subnets, reservations });
   if (result.ok) return { ok: true, value: result.ipam };
   const first = result.problems[0];
   const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : '';
-  return refuse('schema', `snapshot.${first?.path ?? '(document)'}`, `snapshot.${first?.path}: ${first?.message}${more}`);
+  return refuse(
+    'schema',
+    `snapshot.${first?.path ?? '(document)'}`,
+    `snapshot.${first?.path}: ${first?.message}${more}`,
+  );
 }
 
 /** Rows the reader allocates up front at most: the head's count is signed, but a typo there must not cost GBs. */
@@ -82,7 +114,10 @@ const MAX_PREALLOCATED = 1 << 22;
  * exist as objects all at once. Anything it would refuse goes through decodeSnapshot, for the same refusal.
  */
 export function decodeSnapshotColumns(head: SnapshotHead, chunks: readonly (string | Uint8Array)[]): Decoded<Ipam> {
-  const reader = chunks.length === head.chunks ? ColumnsReader.forSubnets(head.subnets, Math.min(head.reservations, MAX_PREALLOCATED)) : undefined;
+  const reader =
+    chunks.length === head.chunks
+      ? ColumnsReader.forSubnets(head.subnets, Math.min(head.reservations, MAX_PREALLOCATED))
+      : undefined;
   if (reader === undefined) return decodeSnapshot(head, chunks);
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i] as string | Uint8Array;
@@ -99,10 +134,23 @@ export function decodeSnapshotColumns(head: SnapshotHead, chunks: readonly (stri
 function parseChunk(chunk: string | Uint8Array, index: number): Decoded<unknown[]> {
   let value: unknown;
   try {
-    value = JSON.parse(typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8'));
+    value = JSON.parse(
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8'),
+    );
   } catch (err) {
-    return refuse('schema', `snapshot.chunks[${index}]`, `snapshot chunk ${index} is not JSON: ${(err as Error).message}`);
+    return refuse(
+      'schema',
+      `snapshot.chunks[${index}]`,
+      `snapshot chunk ${index} is not JSON: ${(err as Error).message}`,
+    );
   }
-  if (!Array.isArray(value)) return refuse('schema', `snapshot.chunks[${index}]`, `snapshot chunk ${index} must be a JSON array of reservations`);
+  if (!Array.isArray(value))
+    return refuse(
+      'schema',
+      `snapshot.chunks[${index}]`,
+      `snapshot chunk ${index} must be a JSON array of reservations`,
+    );
   return { ok: true, value };
 }

@@ -25,7 +25,9 @@ export function streamsReply(reply: unknown): Map<string, StreamEntry[]> {
   const out = new Map<string, StreamEntry[]>();
   if (reply === null || reply === undefined) return out;
   if (Array.isArray(reply)) {
-    const nested = reply.every((r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && isEntryList(r[1]));
+    const nested = reply.every(
+      (r) => Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && isEntryList(r[1]),
+    );
     if (nested) {
       for (const [key, entries] of reply as [string, unknown][]) out.set(key, entriesReply(entries));
     } else {
@@ -42,7 +44,11 @@ export function streamsReply(reply: unknown): Map<string, StreamEntry[]> {
 /** XAUTOCLAIM: next cursor, claimed entries, ids deleted from the stream while pending (Redis ≥ 7). */
 export function autoclaimReply(reply: unknown): { cursor: string; entries: StreamEntry[]; deleted: string[] } {
   const [cursor, entries, deleted] = Array.isArray(reply) ? reply : [];
-  return { cursor: String(cursor ?? '0-0'), entries: entriesReply(entries), deleted: Array.isArray(deleted) ? deleted.map(String) : [] };
+  return {
+    cursor: String(cursor ?? '0-0'),
+    entries: entriesReply(entries),
+    deleted: Array.isArray(deleted) ? deleted.map(String) : [],
+  };
 }
 
 /** HGETALL under any mapping: a flat list or an object. */

@@ -11,7 +11,9 @@ export function versionProblem(v: string | undefined): string | undefined {
   const m = /^(\d{1,6})(?:\.(\d{1,6}))?$/.exec(v);
   if (m === null) return `v is "${v}", expected MAJOR.MINOR such as ${PROTOCOL_VERSION}`;
   const major = Number(m[1]);
-  if (major > PROTOCOL_MAJOR) return `protocol major ${major} is newer than the ${PROTOCOL_MAJOR} this side speaks: upgrade it`;
-  if (major < PROTOCOL_MAJOR) return `protocol major ${major} is older than the ${PROTOCOL_MAJOR} this side speaks: upgrade the writer`;
+  if (major > PROTOCOL_MAJOR)
+    return `protocol major ${major} is newer than the ${PROTOCOL_MAJOR} this side speaks: upgrade it`;
+  if (major < PROTOCOL_MAJOR)
+    return `protocol major ${major} is older than the ${PROTOCOL_MAJOR} this side speaks: upgrade the writer`;
   return undefined;
 }

@@ -41,9 +41,28 @@ async function timed(cmd: string, args: string[]): Promise<{ seconds: number; fo
 it('scan of a /22 with 500 live hosts: rackd scan vs arp-scan', async () => {
   const rows: string[] = ['| rate (pps) | rackd scan (s) | found | arp-scan (s) | found |', '|---|---|---|---|---|'];
   for (const rate of [250, 500, 1000]) {
-    const ours = await timed(process.execPath, [RACKD_BIN, 'scan', '--rate', String(rate), '--wait', '500', '10.44.0.0/22']);
-    const theirs = await timed('arp-scan', ['-I', 'ba0', '-q', '-x', '--retry=1', '--timeout=500', `--interval=${Math.round(1_000_000 / rate)}u`, '10.44.0.0/22']);
-    rows.push(`| ${rate} | ${ours.seconds.toFixed(2)} | ${ours.found} | ${theirs.seconds.toFixed(2)} | ${theirs.found} |`);
+    const ours = await timed(process.execPath, [
+      RACKD_BIN,
+      'scan',
+      '--rate',
+      String(rate),
+      '--wait',
+      '500',
+      '10.44.0.0/22',
+    ]);
+    const theirs = await timed('arp-scan', [
+      '-I',
+      'ba0',
+      '-q',
+      '-x',
+      '--retry=1',
+      '--timeout=500',
+      `--interval=${Math.round(1_000_000 / rate)}u`,
+      '10.44.0.0/22',
+    ]);
+    rows.push(
+      `| ${rate} | ${ours.seconds.toFixed(2)} | ${ours.found} | ${theirs.seconds.toFixed(2)} | ${theirs.found} |`,
+    );
   }
   console.log(`\nActive ARP scan, /22 (1021 targets), 500 live\n${rows.join('\n')}`);
 });
@@ -66,7 +85,9 @@ it('passive ARP processing rate until frames drop', async () => {
     const processed = counters.frames - before.frames;
     const drops = counters.dropped - before.dropped;
     before = counters;
-    rows.push(`| ${Math.round(sent / seconds)} | ${sent} | ${processed} | ${drops} | ${((100 * processed) / sent).toFixed(1)} |`);
+    rows.push(
+      `| ${Math.round(sent / seconds)} | ${sent} | ${processed} | ${drops} | ${((100 * processed) / sent).toFixed(1)} |`,
+    );
     if (processed < sent * 0.99) break;
   }
   sink.kill('SIGTERM');

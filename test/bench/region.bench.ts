@@ -13,7 +13,13 @@ import { createDirectLab, CLIENT_IF, SERVER_IF } from '../integration/lab/topolo
 import type { DirectLab } from '../integration/lab/topology.js';
 import { startRackd } from '../integration/lab/rackd.js';
 import type { LogLine, RackdHandle } from '../integration/lab/rackd.js';
-import { NsRedisBridge, SECRET_TEXT, percentile, sendDiscovers, writeSecretFile } from '../integration/lab/region-rig.js';
+import {
+  NsRedisBridge,
+  SECRET_TEXT,
+  percentile,
+  sendDiscovers,
+  writeSecretFile,
+} from '../integration/lab/region-rig.js';
 
 const RACK = 'rack-bench';
 const PREFIX = 'bench';
@@ -49,8 +55,25 @@ const timeOf = (line: LogLine) => Number(line.time);
 
 async function startRack(): Promise<RackdHandle> {
   rackd = await startRackd(env.lab, env.srv, {
-    ipamYaml: 'subnets: []\nreservations: []\n', interfaces: [SERVER_IF], readyTimeoutMs: 120_000,
-    extraArgs: ['--config', configFile, '--redis', server.url, '--rack-id', RACK, '--secret-file', secretFile, '--prefix', PREFIX, '--state-dir', stateDir, '--log-level', 'debug'],
+    ipamYaml: 'subnets: []\nreservations: []\n',
+    interfaces: [SERVER_IF],
+    readyTimeoutMs: 120_000,
+    extraArgs: [
+      '--config',
+      configFile,
+      '--redis',
+      server.url,
+      '--rack-id',
+      RACK,
+      '--secret-file',
+      secretFile,
+      '--prefix',
+      PREFIX,
+      '--state-dir',
+      stateDir,
+      '--log-level',
+      'debug',
+    ],
   });
   return rackd;
 }
@@ -58,7 +81,10 @@ async function startRack(): Promise<RackdHandle> {
 function bigReservation(i: number): Reservation {
   const n = i + 256;
   const hex = (b: number) => b.toString(16).padStart(2, '0');
-  return { mac: `52:55:00:${hex((n >> 16) & 0xff)}:${hex((n >> 8) & 0xff)}:${hex(n & 0xff)}`, ip: `10.${128 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}` };
+  return {
+    mac: `52:55:00:${hex((n >> 16) & 0xff)}:${hex((n >> 8) & 0xff)}:${hex(n & 0xff)}`,
+    ip: `10.${128 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}`,
+  };
 }
 
 beforeAll(async () => {
@@ -93,7 +119,10 @@ function table(): string[] {
 
 it(`publish-to-served latency at a steady delta rate, on ${DELTA_BASE} reservations`, async () => {
   // The base takes the addresses after the deltas'.
-  await region.publishSnapshot({ subnets: [SUBNET, BIG_SUBNET], reservations: Array.from({ length: DELTA_BASE }, (_, i) => bigReservation(DELTAS + i)) });
+  await region.publishSnapshot({
+    subnets: [SUBNET, BIG_SUBNET],
+    reservations: Array.from({ length: DELTA_BASE }, (_, i) => bigReservation(DELTAS + i)),
+  });
   const rack = await startRack();
   await rack.waitForEvent('region.status', (l) => l.to === 'live', 120_000);
   // Paced by schedule, not by sleep: publish i goes out at start + i/rate, or at once when behind.
@@ -109,12 +138,23 @@ it(`publish-to-served latency at a steady delta rate, on ${DELTA_BASE} reservati
   const elapsed = Date.now() - start;
   const last = Math.max(...published.keys());
   await rack.waitForEvent('region.sync.applied', (l) => l.revision === last, 60_000);
-  const latencies = rack.events('region.sync.applied').filter((l) => published.has(Number(l.revision)))
-    .map((l) => timeOf(l) - (published.get(Number(l.revision)) ?? NaN)).sort((a, b) => a - b);
+  const latencies = rack
+    .events('region.sync.applied')
+    .filter((l) => published.has(Number(l.revision)))
+    .map((l) => timeOf(l) - (published.get(Number(l.revision)) ?? NaN))
+    .sort((a, b) => a - b);
   const rate = (DELTAS * 1000) / elapsed;
   rows.push(['metric', 'value', 'how measured']);
-  rows.push([`deltas published`, `${DELTAS} at ${rate.toFixed(0)}/s`, `target ${DELTA_RATE}/s, one RegionClient, sequential compare-and-set`]);
-  rows.push(['publish→applied p50', ms(percentile(latencies, 50)), 'XADD time (stream id, Redis clock) → rackd region.sync.applied log time']);
+  rows.push([
+    `deltas published`,
+    `${DELTAS} at ${rate.toFixed(0)}/s`,
+    `target ${DELTA_RATE}/s, one RegionClient, sequential compare-and-set`,
+  ]);
+  rows.push([
+    'publish→applied p50',
+    ms(percentile(latencies, 50)),
+    'XADD time (stream id, Redis clock) → rackd region.sync.applied log time',
+  ]);
   rows.push(['publish→applied p99', ms(percentile(latencies, 99)), `same host clock; ${latencies.length} samples`]);
   rows.push(['publish→applied max', ms(latencies.at(-1) ?? NaN), `on ${DELTA_BASE} reservations already served`]);
 });
@@ -141,10 +181,22 @@ it('loads a large snapshot: time and peak RSS, live and from the state dir', asy
   const applied = await rack.waitForEvent('region.sync.applied', (l) => l.revision === result.revision, 300_000);
   clearInterval(sampler);
   const after = memoryOf(rack.pid);
-  rows.push([`snapshot publish (${SNAPSHOT_SIZE})`, ms(publishMs), 'rackctl/RegionClient side: validate, chunk, RPUSH body, publish head']);
-  rows.push(['snapshot head→applied', ms(timeOf(applied) - headAt), 'rack: XREAD head, LRANGE body, digests, validate, swap index']);
+  rows.push([
+    `snapshot publish (${SNAPSHOT_SIZE})`,
+    ms(publishMs),
+    'rackctl/RegionClient side: validate, chunk, RPUSH body, publish head',
+  ]);
+  rows.push([
+    'snapshot head→applied',
+    ms(timeOf(applied) - headAt),
+    'rack: XREAD head, LRANGE body, digests, validate, swap index',
+  ]);
   rows.push(['rackd RSS before/after', `${before.rssMb.toFixed(0)} / ${after.rssMb.toFixed(0)} MB`, 'VmRSS']);
-  rows.push(['rackd peak RSS', `${Math.max(peak, after.peakMb).toFixed(0)} MB`, 'VmHWM (kernel high-water mark) of the rackd process']);
+  rows.push([
+    'rackd peak RSS',
+    `${Math.max(peak, after.peakMb).toFixed(0)} MB`,
+    'VmHWM (kernel high-water mark) of the rackd process',
+  ]);
 
   // Restart from the state dir with Redis unreachable: what a rack does after a reboot during an outage.
   await new Promise((r) => setTimeout(r, 3000)); // the applied-state write is debounced
@@ -155,9 +207,21 @@ it('loads a large snapshot: time and peak RSS, live and from the state dir', asy
   const loaded = await restarted.waitForEvent('region.state.loaded', () => true, 300_000);
   const ready = restarted.events('rackd.ready')[0];
   const memory = memoryOf(restarted.pid);
-  rows.push(['state dir load at start', ms(timeOf(loaded) - spawnAt), `spawn → region.state.loaded (revision ${String(loaded.revision)}, ${String(loaded.reservations)} reservations), Redis unreachable`]);
-  rows.push(['  to serving', ready === undefined ? 'n/a' : ms(timeOf(ready) - spawnAt), 'spawn → rackd.ready (every interface open, DHCP answered)']);
-  rows.push(['  peak / steady RSS', `${memory.peakMb.toFixed(0)} / ${memory.rssMb.toFixed(0)} MB`, 'VmHWM / VmRSS after loading']);
+  rows.push([
+    'state dir load at start',
+    ms(timeOf(loaded) - spawnAt),
+    `spawn → region.state.loaded (revision ${String(loaded.revision)}, ${String(loaded.reservations)} reservations), Redis unreachable`,
+  ]);
+  rows.push([
+    '  to serving',
+    ready === undefined ? 'n/a' : ms(timeOf(ready) - spawnAt),
+    'spawn → rackd.ready (every interface open, DHCP answered)',
+  ]);
+  rows.push([
+    '  peak / steady RSS',
+    `${memory.peakMb.toFixed(0)} / ${memory.rssMb.toFixed(0)} MB`,
+    'VmHWM / VmRSS after loading',
+  ]);
   await bridge.connectNamespace();
   await restarted.waitForEvent('region.status', (l) => l.to === 'live', 120_000);
 });
@@ -195,7 +259,19 @@ it('event throughput to the region: a journal backlog flushed, and consumed thro
     await delivery.ack();
   }
   const consumeMs = Date.now() - consumeStart - 1500;
-  rows.push([`DHCPDISCOVERs sent`, `${EVENTS} in ${ms(sendMs)}`, `scapy from the client namespace; rackd logged ${raised} dhcp4.unknown-client lines`]);
-  rows.push(['journal flush to Redis', `${flushed} events in ${ms(lastFlush - reconnectAt)}`, `${((flushed * 1000) / Math.max(1, lastFlush - reconnectAt)).toFixed(0)} events/s, reconnect → last region.events.flushed`]);
-  rows.push(['region consume + dedup', `${seen.size} events in ${ms(consumeMs)}`, `${((seen.size * 1000) / Math.max(1, consumeMs)).toFixed(0)} events/s, RegionClient.consumeEvents + XACK`]);
+  rows.push([
+    `DHCPDISCOVERs sent`,
+    `${EVENTS} in ${ms(sendMs)}`,
+    `scapy from the client namespace; rackd logged ${raised} dhcp4.unknown-client lines`,
+  ]);
+  rows.push([
+    'journal flush to Redis',
+    `${flushed} events in ${ms(lastFlush - reconnectAt)}`,
+    `${((flushed * 1000) / Math.max(1, lastFlush - reconnectAt)).toFixed(0)} events/s, reconnect → last region.events.flushed`,
+  ]);
+  rows.push([
+    'region consume + dedup',
+    `${seen.size} events in ${ms(consumeMs)}`,
+    `${((seen.size * 1000) / Math.max(1, consumeMs)).toFixed(0)} events/s, RegionClient.consumeEvents + XACK`,
+  ]);
 });

@@ -31,8 +31,7 @@ function mutate(rng: Prng, seed: Buffer): Buffer {
     if (kind === 0 && buf.length > 0) {
       const at = rng.int(buf.length);
       buf[at] = (buf[at] as number) ^ (1 << rng.int(8));
-    }
-    else if (kind === 1) buf[rng.int(buf.length)] = rng.byte();
+    } else if (kind === 1) buf[rng.int(buf.length)] = rng.byte();
     else if (kind === 2) buf = buf.subarray(0, rng.int(buf.length + 1));
     else if (kind === 3 && buf.length > 241) {
       // Options start at 240; hit a byte there, often a length byte, with an extreme or random value.

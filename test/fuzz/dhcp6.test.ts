@@ -13,22 +13,54 @@ import { handleDhcp6 } from '../../agent/dhcp6/policy.js';
 import { buildDhcp6ServingConfig } from '../../agent/dhcp6/serving-config.js';
 import type { Prng } from '../helpers/prng.js';
 import { fuzzSeed, prng } from '../helpers/prng.js';
-import { DHCLIENT_INFO_REQUEST_HEX, SERVER_DUID, informationRequest, richReply, twoRelays } from '../unit/protocol/dhcp6/samples.js';
+import {
+  DHCLIENT_INFO_REQUEST_HEX,
+  SERVER_DUID,
+  informationRequest,
+  richReply,
+  twoRelays,
+} from '../unit/protocol/dhcp6/samples.js';
 
 const ITERATIONS = 300_000;
 const CONFIG = buildDhcp6ServingConfig(
-  { subnets: [{ cidr: '2001:db8:22::/64', dns_servers: ['2001:db8:22::53'], search: ['relay.example'], ntp_servers: ['2001:db8::123'] }], reservations: [] },
+  {
+    subnets: [
+      {
+        cidr: '2001:db8:22::/64',
+        dns_servers: ['2001:db8:22::53'],
+        search: ['relay.example'],
+        ntp_servers: ['2001:db8::123'],
+      },
+    ],
+    reservations: [],
+  },
   SERVER_DUID,
 );
 const ARRIVAL = {
-  iface: { name: 'rk0', index: 2, mac: '02:00:00:00:00:01', up: true, addresses: [{ family: 6 as const, address: '2001:db8:22::1', prefixLength: 64 }] },
+  iface: {
+    name: 'rk0',
+    index: 2,
+    mac: '02:00:00:00:00:01',
+    up: true,
+    addresses: [{ family: 6 as const, address: '2001:db8:22::1', prefixLength: 64 }],
+  },
   srcAddress: 'fe80::1',
 };
 const NAMES = Object.keys(DHCP6_OPTIONS) as Dhcp6OptionName[];
 
 function seeds(): Buffer[] {
-  const solicit = { type: 1, transactionId: 5, options: [...informationRequest().options, { code: 3, data: Buffer.alloc(12) }] };
-  return [Buffer.from(DHCLIENT_INFO_REQUEST_HEX, 'hex'), encodeDhcp6(informationRequest()), encodeDhcp6(richReply()), encodeDhcp6(twoRelays()), encodeDhcp6(solicit)];
+  const solicit = {
+    type: 1,
+    transactionId: 5,
+    options: [...informationRequest().options, { code: 3, data: Buffer.alloc(12) }],
+  };
+  return [
+    Buffer.from(DHCLIENT_INFO_REQUEST_HEX, 'hex'),
+    encodeDhcp6(informationRequest()),
+    encodeDhcp6(richReply()),
+    encodeDhcp6(twoRelays()),
+    encodeDhcp6(solicit),
+  ];
 }
 
 function randomBytes(rng: Prng, length: number): Buffer {
@@ -47,7 +79,8 @@ function mutate(rng: Prng, seed: Buffer): Buffer {
       buf[at] = (buf[at] as number) ^ (1 << rng.int(8));
     } else if (kind === 1 && buf.length > 0) buf[rng.int(buf.length)] = rng.byte();
     else if (kind === 2) buf = buf.subarray(0, rng.int(buf.length + 1));
-    else if (kind === 3 && buf.length > 6) buf.writeUInt16BE([0, 1, 2, 16, 0xffff, rng.int(0x10000)][rng.int(6)] as number, rng.int(buf.length - 1));
+    else if (kind === 3 && buf.length > 6)
+      buf.writeUInt16BE([0, 1, 2, 16, 0xffff, rng.int(0x10000)][rng.int(6)] as number, rng.int(buf.length - 1));
     else if (kind === 4) {
       const code = [1, 2, 3, 6, 9, 13, 18, 23, 24, 25, 56, rng.int(0x10000)][rng.int(12)] as number;
       const data = randomBytes(rng, rng.int(40));
@@ -79,7 +112,8 @@ function exercise(input: Buffer): 'decoded' | 'rejected' {
     }
   }
   const decision = handleDhcp6(packet, ARRIVAL, CONFIG);
-  if (decision.kind === 'ignore' && decision.reason === 'internal-error') throw new Error(`policy error: ${decision.detail}`);
+  if (decision.kind === 'ignore' && decision.reason === 'internal-error')
+    throw new Error(`policy error: ${decision.detail}`);
   if (decision.kind === 'reply') decodeDhcp6(encodeDhcp6(decision.reply));
   return 'decoded';
 }
@@ -93,7 +127,8 @@ describe('fuzz DHCPv6 codec and policy', () => {
     let input: Buffer = Buffer.alloc(0);
     try {
       for (let i = 0; i < ITERATIONS; i++) {
-        input = rng.int(10) === 0 ? randomBytes(rng, rng.int(200)) : mutate(rng, corpus[rng.int(corpus.length)] as Buffer);
+        input =
+          rng.int(10) === 0 ? randomBytes(rng, rng.int(200)) : mutate(rng, corpus[rng.int(corpus.length)] as Buffer);
         counts[exercise(input)]++;
       }
     } catch (err) {

@@ -19,21 +19,40 @@ import { fuzzDecoder } from '../helpers/fuzz.js';
 
 const COUNT = 50_000;
 
-
 const arps = [
   arpFrame({ senderMac: '52:54:00:00:00:0a', senderIp: '10.0.0.5', targetIp: '10.0.0.1' }),
-  arpFrame({ op: 'reply', senderMac: '52:54:00:00:00:01', senderIp: '10.0.0.1', targetMac: '52:54:00:00:00:0a', targetIp: '10.0.0.5', vid: 20 }),
+  arpFrame({
+    op: 'reply',
+    senderMac: '52:54:00:00:00:01',
+    senderIp: '10.0.0.1',
+    targetMac: '52:54:00:00:00:0a',
+    targetIp: '10.0.0.5',
+    vid: 20,
+  }),
   arpFrame({ senderMac: '52:54:00:00:00:0a', senderIp: '0.0.0.0', targetIp: '10.0.0.5', vid: 4094 }),
 ];
 const qinq = arps.map((f) => Buffer.concat([f.subarray(0, 12), Buffer.from('88a80007', 'hex'), f.subarray(12)]));
 const mdnsPayloads = [announcement(), announcement('x'.repeat(60) + '.local', '192.168.1.1')];
 const mdnsFrames = mdnsPayloads.map((payload, i) =>
-  encodeUdpFrame({ srcMac: '52:54:00:00:00:07', dstMac: '01:00:5e:00:00:fb', ...(i ? { vid: 7 } : {}), srcIp: '10.0.0.7', dstIp: '224.0.0.251', srcPort: 5353, dstPort: 5353, payload }),
+  encodeUdpFrame({
+    srcMac: '52:54:00:00:00:07',
+    dstMac: '01:00:5e:00:00:fb',
+    ...(i ? { vid: 7 } : {}),
+    srcIp: '10.0.0.7',
+    dstIp: '224.0.0.251',
+    srcPort: 5353,
+    dstPort: 5353,
+    payload,
+  }),
 );
 
 describe('fuzz discovery decoders', () => {
   it('ARP and 802.1Q/802.1ad frames through the observer never throw', () => {
-    const observer = new ArpObserver({ table: new BindingTable({ maxEntries: 256 }), conflicts: new ConflictDetector(), emit: () => undefined });
+    const observer = new ArpObserver({
+      table: new BindingTable({ maxEntries: 256 }),
+      conflicts: new ConflictDetector(),
+      emit: () => undefined,
+    });
     let t = 0;
     fuzzDecoder('arp-observer', [...arps, ...qinq], COUNT, (input) => observer.handleFrame('eth0', input, t++));
     expect(observer.counters.decodeErrors).toBeGreaterThan(0);
@@ -56,9 +75,19 @@ describe('fuzz discovery decoders', () => {
 
   it('nothing escapes the service frame handler', async () => {
     const port = new MemoryPort('eth0');
-    const logger = pino({ level: 'error' }, { write: (line: string) => { throw new Error(`service logged an error: ${line}`); } });
+    const logger = pino(
+      { level: 'error' },
+      {
+        write: (line: string) => {
+          throw new Error(`service logged an error: ${line}`);
+        },
+      },
+    );
     const service = new DiscoveryService({
-      logger, settings: { ...DEFAULT_DISCOVERY_SETTINGS, probeIntervalMs: 0 }, interfaces: ['eth0'], openPort: () => port,
+      logger,
+      settings: { ...DEFAULT_DISCOVERY_SETTINGS, probeIntervalMs: 0 },
+      interfaces: ['eth0'],
+      openPort: () => port,
       interfaceInfo: () => ({ name: 'eth0', index: 2, mac: '52:54:00:99:00:01', up: true, addresses: [] }),
     });
     await service.start();

@@ -11,15 +11,21 @@ import { fuzzDecoder } from '../helpers/fuzz.js';
 
 const COUNT = 100_000;
 
-
 const frames = fixtureNames().map((n) => loadFixture(n).frame);
 const tagged = frames.map((f) => Buffer.concat([f.subarray(0, 12), Buffer.from('8100a064', 'hex'), f.subarray(12)]));
-const qinq = frames.map((f) => Buffer.concat([f.subarray(0, 12), Buffer.from('88a800078100a064', 'hex'), f.subarray(12)]));
+const qinq = frames.map((f) =>
+  Buffer.concat([f.subarray(0, 12), Buffer.from('88a800078100a064', 'hex'), f.subarray(12)]),
+);
 const arp = Buffer.from('000108000604000102000000000a0a4d0001000000000000' + '0a4d0064', 'hex');
 
 describe('fuzz frame decoders', () => {
   it('Ethernet/802.1Q/802.1ad headers', () => {
-    fuzzDecoder('ethernet', [...frames, ...tagged, ...qinq], COUNT, (input) => decodeEthernet(input).offset <= input.length);
+    fuzzDecoder(
+      'ethernet',
+      [...frames, ...tagged, ...qinq],
+      COUNT,
+      (input) => decodeEthernet(input).offset <= input.length,
+    );
   });
 
   it('IPv4/UDP frames', () => {

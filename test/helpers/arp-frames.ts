@@ -15,7 +15,16 @@ export interface ArpFrameSpec {
 export function arpFrame(spec: ArpFrameSpec): Buffer {
   const op = spec.op === 'reply' ? ArpOp.Reply : ArpOp.Request;
   const targetMac = spec.targetMac ?? '00:00:00:00:00:00';
-  const body = encodeArp({ op, senderMac: spec.senderMac, senderIp: spec.senderIp, targetMac, targetIp: spec.targetIp });
+  const body = encodeArp({
+    op,
+    senderMac: spec.senderMac,
+    senderIp: spec.senderIp,
+    targetMac,
+    targetIp: spec.targetIp,
+  });
   const dstMac = spec.dstMac ?? (op === ArpOp.Reply ? targetMac : 'ff:ff:ff:ff:ff:ff');
-  return encodeEthernet({ dstMac, srcMac: spec.senderMac, etherType: ETHERTYPE_ARP, ...(spec.vid === undefined ? {} : { vid: spec.vid }) }, body);
+  return encodeEthernet(
+    { dstMac, srcMac: spec.senderMac, etherType: ETHERTYPE_ARP, ...(spec.vid === undefined ? {} : { vid: spec.vid }) },
+    body,
+  );
 }

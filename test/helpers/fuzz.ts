@@ -26,7 +26,12 @@ export function mutate(rng: Prng, seed: Buffer): Buffer {
  * Runs `count` mutated inputs through `check`, which returns true when the input decoded (and did whatever else
  * it checks). Only DecodeError may escape `check`; at least 1% must decode, or the mutations test nothing.
  */
-export function fuzzDecoder(name: string, corpus: readonly Buffer[], count: number, check: (input: Buffer) => boolean): void {
+export function fuzzDecoder(
+  name: string,
+  corpus: readonly Buffer[],
+  count: number,
+  check: (input: Buffer) => boolean,
+): void {
   const seed = fuzzSeed();
   const rng = prng(seed);
   let decoded = 0;

@@ -8,7 +8,13 @@ export function announcement(host = 'node-7.local', ip = '10.20.0.30'): Buffer {
     flags: dnsPacket.AUTHORITATIVE_ANSWER,
     answers: [
       { type: 'PTR', name: '_http._tcp.local', ttl: 4500, data: 'web on node-7._http._tcp.local' },
-      { type: 'SRV', name: 'web on node-7._http._tcp.local', ttl: 120, flush: true, data: { target: host, port: 80, priority: 0, weight: 0 } },
+      {
+        type: 'SRV',
+        name: 'web on node-7._http._tcp.local',
+        ttl: 120,
+        flush: true,
+        data: { target: host, port: 80, priority: 0, weight: 0 },
+      },
       { type: 'TXT', name: 'web on node-7._http._tcp.local', ttl: 4500, data: ['path=/'] },
     ],
     additionals: [

@@ -35,7 +35,7 @@ export function decodePcap(file: Uint8Array): Buffer[] {
   const buf = Buffer.from(file);
   if (buf.readUInt32LE(0) !== 0xa1b2c3d4) throw new Error('not a little-endian microsecond pcap file');
   const frames: Buffer[] = [];
-  for (let at = 24; at + 16 <= buf.length; ) {
+  for (let at = 24; at + 16 <= buf.length;) {
     const length = buf.readUInt32LE(at + 8);
     frames.push(buf.subarray(at + 16, at + 16 + length));
     at += 16 + length;

@@ -33,7 +33,9 @@ export async function freeLoopbackPort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -96,11 +98,23 @@ export class RedisServer {
    * a Redis still loading its AOF does not (it answers -LOADING).
    */
   async restart(timeoutMs = 5000): Promise<void> {
-    if (this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null) throw new Error('redis-server is still running');
-    const child = spawn('redis-server', [
-      '--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir,
-      ...(this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
-    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null)
+      throw new Error('redis-server is still running');
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--dir',
+        this.dir,
+        ...(this.persistent ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.child = child;
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

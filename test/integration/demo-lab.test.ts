@@ -29,7 +29,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
 
 async function labLeftovers(): Promise<string[]> {
   const left: string[] = [];
-  if ((await run('ip', ['netns', 'list'])).stdout.split('\n').some((line) => line.startsWith('rkd-cli'))) left.push('namespace rkd-cli');
+  if ((await run('ip', ['netns', 'list'])).stdout.split('\n').some((line) => line.startsWith('rkd-cli')))
+    left.push('namespace rkd-cli');
   if ((await run('ip', ['link', 'show', 'rackd-lab0'])).code === 0) left.push('link rackd-lab0');
   return left;
 }

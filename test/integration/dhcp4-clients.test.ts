@@ -13,7 +13,12 @@ import type { DirectLab } from './lab/topology.js';
 
 const pre = labPrerequisites(['ip', 'tcpdump', 'tshark', 'udhcpc', 'dhclient', 'dhcpcd']);
 
-const MAC = { udhcpc: '52:54:00:aa:00:01', dhclient: '52:54:00:aa:00:02', dhcpcd: '52:54:00:aa:00:03', unknown: '52:54:00:aa:00:99' };
+const MAC = {
+  udhcpc: '52:54:00:aa:00:01',
+  dhclient: '52:54:00:aa:00:02',
+  dhcpcd: '52:54:00:aa:00:03',
+  unknown: '52:54:00:aa:00:99',
+};
 
 const IPAM = `
 subnets:
@@ -48,7 +53,7 @@ function routePairs(text: string | undefined): string[] {
 function rfc3442BytesToPairs(text: string | undefined): string[] {
   const bytes = (text ?? '').trim().split(/\s+/).map(Number);
   const pairs: string[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const width = bytes[i++] ?? 0;
     const significant = Math.ceil(width / 8);
     const dest = [...bytes.slice(i, i + significant), 0, 0, 0, 0].slice(0, 4).join('.');
@@ -83,9 +88,19 @@ describe('DHCPv4 reservations served to real clients', () => {
     const lease = await udhcpc(env.lab, env.cli, CLIENT_IF, { extraArgs: ['-O', '150', '-O', '224'] });
     expect(lease, 'udhcpc got no lease').toBeDefined();
     expect(lease).toMatchObject({
-      ip: '10.20.0.51', subnet: '255.255.255.0', router: '10.20.0.1', dns: '10.20.0.2 10.20.0.3',
-      domain: 'lab.example', search: 'lab.example corp.example', ntpsrv: '10.20.0.4', mtu: '1400',
-      lease: '3600', hostname: 'udhcpc-host', serverid: '10.20.0.1', opt150: '0a140005', opt224: 'deadbeef',
+      ip: '10.20.0.51',
+      subnet: '255.255.255.0',
+      router: '10.20.0.1',
+      dns: '10.20.0.2 10.20.0.3',
+      domain: 'lab.example',
+      search: 'lab.example corp.example',
+      ntpsrv: '10.20.0.4',
+      mtu: '1400',
+      lease: '3600',
+      hostname: 'udhcpc-host',
+      serverid: '10.20.0.1',
+      opt150: '0a140005',
+      opt224: 'deadbeef',
     });
     expect(routePairs(lease?.staticroutes)).toEqual(EXPECTED_ROUTES);
     await rackd.waitForEvent('dhcp4.reply', (line) => line.mac === MAC.udhcpc && line.ip === '10.20.0.51');
@@ -96,11 +111,19 @@ describe('DHCPv4 reservations served to real clients', () => {
     const lease = await dhclient(env.lab, env.cli, CLIENT_IF);
     expect(lease, 'dhclient got no lease').toBeDefined();
     expect(lease).toMatchObject({
-      new_ip_address: '10.20.0.52', new_subnet_mask: '255.255.255.0', new_routers: '10.20.0.1',
-      new_domain_name_servers: '10.20.0.2 10.20.0.3', new_domain_name: 'lab.example',
-      new_domain_search: 'lab.example. corp.example.', new_ntp_servers: '10.20.0.4', new_interface_mtu: '1400',
-      new_dhcp_lease_time: '3600', new_host_name: 'dhclient-host', new_dhcp_server_identifier: '10.20.0.1',
-      new_rackd_opt150: '10.20.0.5', new_rackd_opt224: 'de:ad:be:ef',
+      new_ip_address: '10.20.0.52',
+      new_subnet_mask: '255.255.255.0',
+      new_routers: '10.20.0.1',
+      new_domain_name_servers: '10.20.0.2 10.20.0.3',
+      new_domain_name: 'lab.example',
+      new_domain_search: 'lab.example. corp.example.',
+      new_ntp_servers: '10.20.0.4',
+      new_interface_mtu: '1400',
+      new_dhcp_lease_time: '3600',
+      new_host_name: 'dhclient-host',
+      new_dhcp_server_identifier: '10.20.0.1',
+      new_rackd_opt150: '10.20.0.5',
+      new_rackd_opt224: 'de:ad:be:ef',
     });
     expect(rfc3442BytesToPairs(lease?.new_rfc3442_classless_static_routes)).toEqual(EXPECTED_ROUTES);
   });
@@ -110,10 +133,17 @@ describe('DHCPv4 reservations served to real clients', () => {
     const lease = await dhcpcd(env.lab, env.cli, CLIENT_IF);
     expect(lease, 'dhcpcd got no offer').toBeDefined();
     expect(lease).toMatchObject({
-      new_ip_address: '10.20.0.53', new_subnet_mask: '255.255.255.0', new_routers: '10.20.0.1',
-      new_domain_name_servers: '10.20.0.2 10.20.0.3', new_domain_name: 'lab.example',
-      new_domain_search: 'lab.example corp.example', new_ntp_servers: '10.20.0.4', new_interface_mtu: '1400',
-      new_dhcp_lease_time: '3600', new_host_name: 'dhcpcd-host', new_dhcp_server_identifier: '10.20.0.1',
+      new_ip_address: '10.20.0.53',
+      new_subnet_mask: '255.255.255.0',
+      new_routers: '10.20.0.1',
+      new_domain_name_servers: '10.20.0.2 10.20.0.3',
+      new_domain_name: 'lab.example',
+      new_domain_search: 'lab.example corp.example',
+      new_ntp_servers: '10.20.0.4',
+      new_interface_mtu: '1400',
+      new_dhcp_lease_time: '3600',
+      new_host_name: 'dhcpcd-host',
+      new_dhcp_server_identifier: '10.20.0.1',
     });
     expect(routePairs(lease?.new_classless_static_routes)).toEqual(EXPECTED_ROUTES);
   });

@@ -73,8 +73,11 @@ describe('DHCPv4 through dhcrelay', () => {
     await lab?.destroy();
   });
 
-  it('the relayed client is bound to its reservation in 10.22.0.0/24 with that subnet\'s options', () => {
-    expect(env, `udhcpc got no lease through the relay\n${rackdTail(rackd)}\ndhcrelay: ${relay?.output()}`).toBeDefined();
+  it("the relayed client is bound to its reservation in 10.22.0.0/24 with that subnet's options", () => {
+    expect(
+      env,
+      `udhcpc got no lease through the relay\n${rackdTail(rackd)}\ndhcrelay: ${relay?.output()}`,
+    ).toBeDefined();
     expect(env?.ip).toBe('10.22.0.77');
     expect(env?.subnet).toBe('255.255.255.0');
     expect(env?.router).toBe('10.22.0.1');
@@ -86,31 +89,52 @@ describe('DHCPv4 through dhcrelay', () => {
   it('rackd logs the offer and ack for the relayed client', () => {
     const replies = rackd.events('dhcp4.reply') as { mac?: string; ip?: string; type?: string }[];
     const mine = replies.filter((line) => line.mac === CLIENT_MAC);
-    expect(mine.map((line) => line.ip), rackdTail(rackd)).toContain('10.22.0.77');
-    expect(mine.map((line) => String(line.type).toLowerCase())).toEqual(expect.arrayContaining([expect.stringMatching(/offer/), expect.stringMatching(/ack/)]));
+    expect(
+      mine.map((line) => line.ip),
+      rackdTail(rackd),
+    ).toContain('10.22.0.77');
+    expect(mine.map((line) => String(line.type).toLowerCase())).toEqual(
+      expect.arrayContaining([expect.stringMatching(/offer/), expect.stringMatching(/ack/)]),
+    );
   });
 
   it('an unreserved MAC behind the relay gets no lease and is logged as unknown', () => {
     expect(unknownEnv).toBeUndefined();
     const unknown = rackd.events('dhcp4.unknown-client') as { mac?: string }[];
-    expect(unknown.map((line) => line.mac), rackdTail(rackd)).toContain(OTHER_MAC);
+    expect(
+      unknown.map((line) => line.mac),
+      rackdTail(rackd),
+    ).toContain(OTHER_MAC);
   });
 
   // Relays send unicast to our address: a socket bound there takes them (the batching addon that make build compiles).
   it('the relayed requests arrive on the batching UDP socket bound to 10.20.0.1:67', () => {
     const transport = rackd.events('dhcp4.unicast-transport') as { transport?: string }[];
-    expect(transport.map((line) => line.transport), rackdTail(rackd)).toEqual(['batch']);
+    expect(
+      transport.map((line) => line.transport),
+      rackdTail(rackd),
+    ).toEqual(['batch']);
     const bound = rackd.events('dhcp4.socket-bound') as { address?: string; port?: number }[];
     expect(bound.map((line) => `${line.address}:${line.port}`)).toContain('10.20.0.1:67');
   });
 
   // RFC 2131 §4.1: a relayed reply goes to port 67 of the address in giaddr, routed here via 10.20.0.2.
-  it('rackd\'s replies go to giaddr on port 67 and decode cleanly in tshark', async () => {
+  it("rackd's replies go to giaddr on port 67 and decode cleanly in tshark", async () => {
     await assertRepliesClean(pcap);
-    const replies = await tsharkFields(pcap, 'dhcp.type == 2 && ip.src == 10.20.0.1', ['ip.dst', 'udp.dstport', 'dhcp.ip.your', 'dhcp.ip.relay']);
+    const replies = await tsharkFields(pcap, 'dhcp.type == 2 && ip.src == 10.20.0.1', [
+      'ip.dst',
+      'udp.dstport',
+      'dhcp.ip.your',
+      'dhcp.ip.relay',
+    ]);
     expect(replies.length).toBeGreaterThanOrEqual(2);
     for (const [dst, port, yiaddr, giaddr] of replies) {
-      expect({ dst, port, yiaddr, giaddr }).toEqual({ dst: '10.22.0.1', port: '67', yiaddr: '10.22.0.77', giaddr: '10.22.0.1' });
+      expect({ dst, port, yiaddr, giaddr }).toEqual({
+        dst: '10.22.0.1',
+        port: '67',
+        yiaddr: '10.22.0.77',
+        giaddr: '10.22.0.1',
+      });
     }
   });
 });

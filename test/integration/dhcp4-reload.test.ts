@@ -88,7 +88,11 @@ describe('IPAM reload on SIGHUP', () => {
   it('a SIGHUP the moment rackd is ready reloads instead of killing the daemon', async () => {
     // Found by the firmware tests: the handler used to be installed after start-up, so Node's default
     // SIGHUP action ended a daemon reloaded right after READY=1.
-    const early = await startRackd(env.lab, env.srv, { ipamYaml: ipam([OLD]), interfaces: [SERVER_IF], extraArgs: ['--metrics-listen', '127.0.0.1:9468'] });
+    const early = await startRackd(env.lab, env.srv, {
+      ipamYaml: ipam([OLD]),
+      interfaces: [SERVER_IF],
+      extraArgs: ['--metrics-listen', '127.0.0.1:9468'],
+    });
     try {
       const outcome = await early.reload(ipam([OLD, NEW]));
       expect(outcome.event, JSON.stringify(outcome)).toBe('config.reloaded');

@@ -59,7 +59,10 @@ describe('DHCPv4 client states against rackd', () => {
       pcap = await capture.stop();
     }
     const context = await tsharkSummary(pcap, 'dhcp');
-    const renewRequests = await tsharkFields(pcap, `dhcp.option.dhcp == 3 && dhcp.ip.client == ${IP}`, ['ip.src', 'ip.dst']);
+    const renewRequests = await tsharkFields(pcap, `dhcp.option.dhcp == 3 && dhcp.ip.client == ${IP}`, [
+      'ip.src',
+      'ip.dst',
+    ]);
     expect(renewRequests, `no REQUEST with ciaddr in:\n${context}`).toContainEqual([IP, SERVER_IP]);
     const acks = await tsharkFields(pcap, 'udp.srcport == 67 && dhcp.option.dhcp == 5', ['ip.dst', 'dhcp.ip.your']);
     // The first ACK answered SELECTING (broadcast or L2 unicast); the renewal's must go to ciaddr (RFC 2131 §4.1).
@@ -80,7 +83,11 @@ describe('DHCPv4 client states against rackd', () => {
 
   it('SELECTING: a REQUEST naming another server identifier gets no reply', async () => {
     const repliesBefore = rackd.events('dhcp4.reply').length;
-    const replies = await sendCrafted(env.lab, env.cli, CLIENT_IF, { mac: MAC, requestedIp: IP, serverId: '10.20.0.99' });
+    const replies = await sendCrafted(env.lab, env.cli, CLIENT_IF, {
+      mac: MAC,
+      requestedIp: IP,
+      serverId: '10.20.0.99',
+    });
     expect(replies).toEqual([]);
     expect(rackd.events('dhcp4.reply').slice(repliesBefore)).toEqual([]);
   });

@@ -53,7 +53,13 @@ describe('DHCPv4 on an untagged subnet and on VLAN 20 from one MAC', () => {
     rackd = await startRackd(lab, srv, { ipamYaml: IPAM, interfaces: ['rk0'] });
     untagged = await runDhcp4Probe(lab, cli, { iface: 'cl0', mac: MAC, mode: 'dora' });
     tagged = await runDhcp4Probe(lab, cli, { iface: 'cl0', mac: MAC, vid: 20, mode: 'dora' });
-    rebootTagged = await runDhcp4Probe(lab, cli, { iface: 'cl0', mac: MAC, vid: 20, mode: 'request', requestedIp: '10.21.0.31' });
+    rebootTagged = await runDhcp4Probe(lab, cli, {
+      iface: 'cl0',
+      mac: MAC,
+      vid: 20,
+      mode: 'request',
+      requestedIp: '10.21.0.31',
+    });
     await rackd.stop();
     pcap = await capture.stop();
   });
@@ -64,7 +70,9 @@ describe('DHCPv4 on an untagged subnet and on VLAN 20 from one MAC', () => {
 
   it('an untagged DISCOVER/REQUEST gets untagged OFFER/ACK for 10.20.0.31', () => {
     expect(untagged.unanswered, untagged.stderr).toEqual([]);
-    expect(untagged.replies.map(({ sent, type, vid, yiaddr, server_id }) => ({ sent, type, vid, yiaddr, server_id }))).toEqual([
+    expect(
+      untagged.replies.map(({ sent, type, vid, yiaddr, server_id }) => ({ sent, type, vid, yiaddr, server_id })),
+    ).toEqual([
       { sent: 'discover', type: 'offer', vid: null, yiaddr: '10.20.0.31', server_id: '10.20.0.1' },
       { sent: 'request', type: 'ack', vid: null, yiaddr: '10.20.0.31', server_id: '10.20.0.1' },
     ]);
@@ -72,7 +80,9 @@ describe('DHCPv4 on an untagged subnet and on VLAN 20 from one MAC', () => {
 
   it('a DISCOVER/REQUEST tagged 20 gets OFFER/ACK tagged 20 for 10.21.0.31 from 10.21.0.1', () => {
     expect(tagged.unanswered, tagged.stderr).toEqual([]);
-    expect(tagged.replies.map(({ sent, type, vid, yiaddr, server_id }) => ({ sent, type, vid, yiaddr, server_id }))).toEqual([
+    expect(
+      tagged.replies.map(({ sent, type, vid, yiaddr, server_id }) => ({ sent, type, vid, yiaddr, server_id })),
+    ).toEqual([
       { sent: 'discover', type: 'offer', vid: 20, yiaddr: '10.21.0.31', server_id: '10.21.0.1' },
       { sent: 'request', type: 'ack', vid: 20, yiaddr: '10.21.0.31', server_id: '10.21.0.1' },
     ]);

@@ -28,8 +28,16 @@ reservations: []
 
 /** Hand-made bad datagrams, each with the drop reason it must produce (undefined: a decode error). */
 function malformedCorpus(): { payload: Buffer; reason?: string }[] {
-  const good = encodeDhcp6({ type: 11, transactionId: 1, options: [{ code: 1, data: Buffer.from('00030001525400660001', 'hex') }, { code: 6, data: Buffer.from('00170018', 'hex') }] });
-  const withOption = (code: number, hex: string) => Buffer.concat([good, Buffer.from([code >> 8, code & 0xff, 0, hex.length / 2]), Buffer.from(hex, 'hex')]);
+  const good = encodeDhcp6({
+    type: 11,
+    transactionId: 1,
+    options: [
+      { code: 1, data: Buffer.from('00030001525400660001', 'hex') },
+      { code: 6, data: Buffer.from('00170018', 'hex') },
+    ],
+  });
+  const withOption = (code: number, hex: string) =>
+    Buffer.concat([good, Buffer.from([code >> 8, code & 0xff, 0, hex.length / 2]), Buffer.from(hex, 'hex')]);
   return [
     { payload: Buffer.alloc(0) },
     { payload: Buffer.from('0b01', 'hex') },
@@ -39,7 +47,10 @@ function malformedCorpus(): { payload: Buffer; reason?: string }[] {
     { payload: withOption(2, '00030001020000000099'), reason: 'other-server' },
     { payload: Buffer.from([5, ...good.subarray(1)]), reason: 'unsupported-message' },
     { payload: Buffer.from([7, ...good.subarray(1)]), reason: 'not-a-request' },
-    { payload: encodeDhcp6({ type: 11, transactionId: 2, options: [{ code: 1, data: Buffer.of(0) }] }), reason: 'malformed-option' },
+    {
+      payload: encodeDhcp6({ type: 11, transactionId: 2, options: [{ code: 1, data: Buffer.of(0) }] }),
+      reason: 'malformed-option',
+    },
   ];
 }
 
@@ -78,8 +89,17 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     await lab.addAddress(srv, 'rk0', '10.20.0.1/24');
     await lab.addAddress(srv, 'rk0', '2001:db8:20::1/64');
     await lab.addAddress(srv, 'rk1', '2001:db8:21::1/64');
-    for (const [ns, ifname] of [[srv, 'rk0'], [srv, 'rk1'], [cli0, 'eth0'], [cli1, 'eth0']] as const) await waitForLinkLocal(lab, ns, ifname);
-    const captures = [await startCapture(lab, srv, 'rk0', 'udp port 546 or udp port 547'), await startCapture(lab, srv, 'rk1', 'udp port 546 or udp port 547')];
+    for (const [ns, ifname] of [
+      [srv, 'rk0'],
+      [srv, 'rk1'],
+      [cli0, 'eth0'],
+      [cli1, 'eth0'],
+    ] as const)
+      await waitForLinkLocal(lab, ns, ifname);
+    const captures = [
+      await startCapture(lab, srv, 'rk0', 'udp port 546 or udp port 547'),
+      await startCapture(lab, srv, 'rk1', 'udp port 546 or udp port 547'),
+    ];
     rackd = await startRackd(lab, srv, { ipamYaml: IPAM, interfaces: ['rk0', 'rk1'] });
     first = await dhclient6(lab, cli0, 'eth0');
     second = await dhclient6(lab, cli1, 'eth0');
@@ -95,22 +115,25 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     await lab?.destroy();
   });
 
-  it('the client on rk0 gets exactly 2001:db8:20::/64\'s DNS servers and search list', () => {
+  it("the client on rk0 gets exactly 2001:db8:20::/64's DNS servers and search list", () => {
     expect(first, `dhclient -6 got no Reply\n${rackdTail(rackd)}`).toBeDefined();
     expect(first?.new_dhcp6_name_servers?.trim().split(/\s+/)).toEqual(['2001:db8:20::53', '2001:db8:20::54']);
     expect(first?.new_dhcp6_domain_search?.trim().split(/\s+/)).toEqual(['v6.example.', 'lab.example.']);
   });
 
-  it('the client on rk1 gets its own subnet\'s values', () => {
+  it("the client on rk1 gets its own subnet's values", () => {
     expect(second, `dhclient -6 got no Reply\n${rackdTail(rackd)}`).toBeDefined();
     expect(second?.new_dhcp6_name_servers?.trim().split(/\s+/)).toEqual(['2001:db8:21::53']);
     expect(second?.new_dhcp6_domain_search?.trim()).toBe('second.example.');
   });
 
-  it('both replies carry the same server DUID, a DUID-LL of rk0\'s MAC', () => {
+  it("both replies carry the same server DUID, a DUID-LL of rk0's MAC", () => {
     const duid = rackd.events('dhcp6.duid.created')[0]?.duid as string;
     expect(duid).toMatch(/^00:03:00:01(:[0-9a-f]{2}){6}$/);
-    const asDhclient = duid.split(':').map((b) => String(parseInt(b, 16).toString(16))).join(':');
+    const asDhclient = duid
+      .split(':')
+      .map((b) => String(parseInt(b, 16).toString(16)))
+      .join(':');
     expect(first?.new_dhcp6_server_id).toBe(asDhclient);
     expect(second?.new_dhcp6_server_id).toBe(asDhclient);
   });
@@ -119,7 +142,12 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     expect(sent).toBe(malformedCorpus().length + FUZZED);
     expect(afterAbuse?.new_dhcp6_name_servers, rackdTail(rackd)).toBeDefined();
     expect(rackd.events('dhcp6.internal-error')).toEqual([]);
-    const snapshot = counters?.counters as { decodeErrors: number; dropped: Record<string, number>; received: Record<string, number>; sent: Record<string, number> };
+    const snapshot = counters?.counters as {
+      decodeErrors: number;
+      dropped: Record<string, number>;
+      received: Record<string, number>;
+      sent: Record<string, number>;
+    };
     expect(snapshot, rackdTail(rackd)).toBeDefined();
     expect(snapshot.decodeErrors).toBeGreaterThanOrEqual(4);
     for (const reason of malformedCorpus().flatMap((c) => (c.reason ? [c.reason] : []))) {
@@ -131,12 +159,22 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     expect(rackd.events('dhcp6.drop.decode').length).toBe(snapshot.decodeErrors);
   });
 
-  it('every datagram rackd sent decodes cleanly in tshark, Replies to the clients\' link-local addresses', async () => {
+  it("every datagram rackd sent decodes cleanly in tshark, Replies to the clients' link-local addresses", async () => {
     for (const pcap of pcaps) await assertDhcp6RepliesClean(pcap, 'ipv6.src == fe80::/10');
-    const rows = await tsharkRows(pcaps[1] as string, 'dhcpv6.msgtype == 7', ['ipv6.dst', 'udp.dstport', 'dhcpv6.dns_server', 'dhcpv6.search_list_entry']);
+    const rows = await tsharkRows(pcaps[1] as string, 'dhcpv6.msgtype == 7', [
+      'ipv6.dst',
+      'udp.dstport',
+      'dhcpv6.dns_server',
+      'dhcpv6.search_list_entry',
+    ]);
     expect(rows.length).toBeGreaterThanOrEqual(1);
     for (const [dst, port, dns, search] of rows) {
-      expect({ linkLocal: dst?.startsWith('fe80:'), port, dns, search }).toEqual({ linkLocal: true, port: '546', dns: '2001:db8:21::53', search: 'second.example.' });
+      expect({ linkLocal: dst?.startsWith('fe80:'), port, dns, search }).toEqual({
+        linkLocal: true,
+        port: '546',
+        dns: '2001:db8:21::53',
+        search: 'second.example.',
+      });
     }
   });
 });

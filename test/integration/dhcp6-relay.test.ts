@@ -43,7 +43,13 @@ describe('stateless DHCPv6 through dhcrelay -6', () => {
     await lab.addAddress(srv, 'rk0', '2001:db8:20::1/64');
     await lab.addAddress(rly, 'up0', '2001:db8:20::2/64');
     await lab.addAddress(rly, 'down0', '2001:db8:22::1/64');
-    for (const [ns, ifname] of [[srv, 'rk0'], [rly, 'up0'], [rly, 'down0'], [cli, 'cl0']] as const) await waitForLinkLocal(lab, ns, ifname);
+    for (const [ns, ifname] of [
+      [srv, 'rk0'],
+      [rly, 'up0'],
+      [rly, 'down0'],
+      [cli, 'cl0'],
+    ] as const)
+      await waitForLinkLocal(lab, ns, ifname);
     const capture = await startCapture(lab, srv, 'rk0', 'udp port 547');
     rackd = await startRackd(lab, srv, { ipamYaml: IPAM, interfaces: ['rk0'] });
     relay = await startDhcrelay6(lab, rly, { downstream: 'down0', upstream: 'up0', server: '2001:db8:20::1' });
@@ -56,25 +62,42 @@ describe('stateless DHCPv6 through dhcrelay -6', () => {
     await lab?.destroy();
   });
 
-  it('the relayed client gets 2001:db8:22::/64\'s DNS servers and search list', () => {
-    expect(env, `dhclient -6 got no Reply through the relay\n${rackdTail(rackd)}\ndhcrelay: ${relay?.output()}`).toBeDefined();
+  it("the relayed client gets 2001:db8:22::/64's DNS servers and search list", () => {
+    expect(
+      env,
+      `dhclient -6 got no Reply through the relay\n${rackdTail(rackd)}\ndhcrelay: ${relay?.output()}`,
+    ).toBeDefined();
     expect(env?.new_dhcp6_name_servers?.trim().split(/\s+/)).toEqual(['2001:db8:22::53', '2001:db8:22::54']);
     expect(env?.new_dhcp6_domain_search?.trim().split(/\s+/)).toEqual(['relay.example.', 'lab.example.']);
   });
 
   it('rackd logs a relayed reply for that subnet', () => {
     const replies = rackd.events('dhcp6.reply');
-    expect(replies.map((line) => [line.subnet, line.relayed, line.type]), rackdTail(rackd)).toContainEqual(['2001:db8:22::/64', true, 'reply']);
+    expect(
+      replies.map((line) => [line.subnet, line.relayed, line.type]),
+      rackdTail(rackd),
+    ).toContainEqual(['2001:db8:22::/64', true, 'reply']);
   });
 
   it('the Relay-reply goes to the relay on port 547, mirrors its link-address and echoes its Interface-ID', async () => {
     await assertDhcp6RepliesClean(pcap, 'ipv6.src == 2001:db8:20::1');
     const forwards = await tsharkRows(pcap, 'dhcpv6.msgtype == 12', ['dhcpv6.interface_id']);
-    const replies = await tsharkRows(pcap, 'dhcpv6.msgtype == 13', ['ipv6.dst', 'udp.dstport', 'dhcpv6.linkaddr', 'dhcpv6.interface_id']);
+    const replies = await tsharkRows(pcap, 'dhcpv6.msgtype == 13', [
+      'ipv6.dst',
+      'udp.dstport',
+      'dhcpv6.linkaddr',
+      'dhcpv6.interface_id',
+    ]);
     expect(forwards.length).toBeGreaterThanOrEqual(1);
     expect(replies.length).toBeGreaterThanOrEqual(1);
     const interfaceId = forwards[0]?.[0];
     expect(interfaceId).toBeTruthy();
-    for (const [dst, port, link, id] of replies) expect({ dst, port, link, id }).toEqual({ dst: '2001:db8:20::2', port: '547', link: '2001:db8:22::1', id: interfaceId });
+    for (const [dst, port, link, id] of replies)
+      expect({ dst, port, link, id }).toEqual({
+        dst: '2001:db8:20::2',
+        port: '547',
+        link: '2001:db8:22::1',
+        id: interfaceId,
+      });
   });
 });

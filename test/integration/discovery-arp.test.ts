@@ -10,7 +10,14 @@ import type { RackdHandle } from './lab/rackd.js';
 import { CLIENT_IF, createDirectLab } from './lab/topology.js';
 import type { DirectLab } from './lab/topology.js';
 import { rackdTail } from './peers/log-tail.js';
-import { addAddresses, arping, DISCOVERY_TOOLS, sleep, startDiscoveryRackd, waitForCount } from './lab/discovery-lab.js';
+import {
+  addAddresses,
+  arping,
+  DISCOVERY_TOOLS,
+  sleep,
+  startDiscoveryRackd,
+  waitForCount,
+} from './lab/discovery-lab.js';
 
 const pre = labPrerequisites(DISCOVERY_TOOLS);
 const HOST_MAC = '52:54:00:aa:00:01';
@@ -31,8 +38,16 @@ describe('discovery: passive ARP', () => {
   beforeAll(async () => {
     pre.assertReady();
     lab = await createDirectLab('rkxa', HOST_MAC);
-    await addAddresses(lab.lab, lab.cli, CLIENT_IF, HOSTS.map((ip) => `${ip}/24`));
-    rackd = await startDiscoveryRackd(lab.lab, lab.srv, IPAM, ['rk0'], { refresh_interval_s: REFRESH_S, probe_interval_s: 0 });
+    await addAddresses(
+      lab.lab,
+      lab.cli,
+      CLIENT_IF,
+      HOSTS.map((ip) => `${ip}/24`),
+    );
+    rackd = await startDiscoveryRackd(lab.lab, lab.srv, IPAM, ['rk0'], {
+      refresh_interval_s: REFRESH_S,
+      probe_interval_s: 0,
+    });
   });
 
   afterAll(async () => {
@@ -40,14 +55,23 @@ describe('discovery: passive ARP', () => {
     await lab?.lab.destroy();
   });
 
-  const neighbour = (change: string, ip: string) => (rackd as RackdHandle).events(`discovery.neighbour.${change}`).filter((l) => l.ip === ip);
+  const neighbour = (change: string, ip: string) =>
+    (rackd as RackdHandle).events(`discovery.neighbour.${change}`).filter((l) => l.ip === ip);
 
   it('reports a new binding for every address that sends a request', async () => {
     const { lab: l, cli } = lab as DirectLab;
     await Promise.all(HOSTS.map((ip) => arping(l, cli, CLIENT_IF, { from: ip, target: '10.20.0.1' })));
-    const lines = await waitForCount(rackd as RackdHandle, 'discovery.neighbour.new', (line) => HOSTS.includes(String(line.ip)), HOSTS.length);
+    const lines = await waitForCount(
+      rackd as RackdHandle,
+      'discovery.neighbour.new',
+      (line) => HOSTS.includes(String(line.ip)),
+      HOSTS.length,
+    );
     expect(new Set(lines.map((line) => line.ip))).toEqual(new Set(HOSTS));
-    expect(lines.every((line) => line.mac === HOST_MAC && line.interface === 'rk0' && line.vid === undefined), rackdTail(rackd)).toBe(true);
+    expect(
+      lines.every((line) => line.mac === HOST_MAC && line.interface === 'rk0' && line.vid === undefined),
+      rackdTail(rackd),
+    ).toBe(true);
   });
 
   it('reports refreshed only after the refresh interval', async () => {
@@ -85,7 +109,10 @@ describe('discovery: passive ARP', () => {
   it('reports ip-conflict when a MAC other than the reservation claims a reserved IP', async () => {
     const { lab: l, cli } = lab as DirectLab;
     await arping(l, cli, CLIENT_IF, { from: '10.20.0.50', target: '10.20.0.1' });
-    const conflict = await (rackd as RackdHandle).waitForEvent('discovery.ip-conflict', (line) => line.ip === '10.20.0.50');
+    const conflict = await (rackd as RackdHandle).waitForEvent(
+      'discovery.ip-conflict',
+      (line) => line.ip === '10.20.0.50',
+    );
     expect(conflict).toMatchObject({ reason: 'reserved-ip', macs: [HOST_MAC, RESERVED_MAC] });
   });
 
@@ -100,7 +127,9 @@ describe('discovery: passive ARP', () => {
     const handle = rackd as RackdHandle;
     expect(await handle.stop()).toBe(0);
     const stateDir = join(handle.ipamPath, '..', 'state');
-    const state = JSON.parse(readFileSync(join(stateDir, 'discovery.json'), 'utf8')) as { neighbours: { ip: string }[] };
+    const state = JSON.parse(readFileSync(join(stateDir, 'discovery.json'), 'utf8')) as {
+      neighbours: { ip: string }[];
+    };
     expect(state.neighbours.map((b) => b.ip)).toEqual(expect.arrayContaining(HOSTS));
   });
 });

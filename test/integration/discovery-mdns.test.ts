@@ -22,10 +22,17 @@ describe('discovery: passive mDNS', () => {
   beforeAll(async () => {
     pre.assertReady();
     const zeroconf = spawnSync('/usr/bin/python3', ['-c', 'import zeroconf']);
-    if (zeroconf.status !== 0) throw new Error('python3-zeroconf not importable by /usr/bin/python3: apt-get install python3-zeroconf');
+    if (zeroconf.status !== 0)
+      throw new Error('python3-zeroconf not importable by /usr/bin/python3: apt-get install python3-zeroconf');
     lab = await createDirectLab('rkxm', HOST_MAC);
     await lab.lab.addAddress(lab.cli, CLIENT_IF, '10.20.0.30/24');
-    rackd = await startDiscoveryRackd(lab.lab, lab.srv, 'subnets:\n  - cidr: 10.20.0.0/24\nreservations: []\n', ['rk0'], { probe_interval_s: 0 });
+    rackd = await startDiscoveryRackd(
+      lab.lab,
+      lab.srv,
+      'subnets:\n  - cidr: 10.20.0.0/24\nreservations: []\n',
+      ['rk0'],
+      { probe_interval_s: 0 },
+    );
   });
 
   afterAll(async () => {
@@ -41,7 +48,11 @@ describe('discovery: passive mDNS', () => {
     let errors = '';
     announcer.stderr?.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
     const line = await (rackd as RackdHandle)
-      .waitForEvent('discovery.mdns', (l2) => l2.ip === '10.20.0.30' && (l2.names as string[]).includes('rkx-node.local'), 15_000)
+      .waitForEvent(
+        'discovery.mdns',
+        (l2) => l2.ip === '10.20.0.30' && (l2.names as string[]).includes('rkx-node.local'),
+        15_000,
+      )
       .catch((error: unknown) => {
         throw new Error(`${(error as Error).message}\nannouncer stderr: ${errors}\n${rackdTail(rackd)}`);
       });

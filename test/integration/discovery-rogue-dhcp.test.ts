@@ -38,7 +38,9 @@ describe('discovery: rogue DHCP', () => {
 
   it('reports no foreign server when only rackd answers', async () => {
     const done = await (rackd as RackdHandle).waitForEvent('discovery.probe.done', () => true, 10_000);
-    expect(done.servers, rackdTail(rackd)).toEqual([{ interface: SERVER_IF, server_ip: '10.20.0.1', server_mac: RACKD_MAC, ours: true }]);
+    expect(done.servers, rackdTail(rackd)).toEqual([
+      { interface: SERVER_IF, server_ip: '10.20.0.1', server_mac: RACKD_MAC, ours: true },
+    ]);
     expect(done.foreign).toBe(0);
     expect((rackd as RackdHandle).events('discovery.foreign-dhcp')).toEqual([]);
   });
@@ -47,8 +49,15 @@ describe('discovery: rogue DHCP', () => {
     const { lab: l, cli } = lab as DirectLab;
     const dir = l.tempDir('dnsmasq');
     l.spawn(cli, 'dnsmasq', [
-      '--no-daemon', '--conf-file=/dev/null', '--port=0', `--interface=${CLIENT_IF}`, '--bind-interfaces', '--no-ping',
-      '--dhcp-range=10.20.0.100,10.20.0.150,1h', `--dhcp-leasefile=${dir}/leases`, `--pid-file=${dir}/pid`,
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      '--port=0',
+      `--interface=${CLIENT_IF}`,
+      '--bind-interfaces',
+      '--no-ping',
+      '--dhcp-range=10.20.0.100,10.20.0.150,1h',
+      `--dhcp-leasefile=${dir}/leases`,
+      `--pid-file=${dir}/pid`,
     ]);
     const line = await (rackd as RackdHandle).waitForEvent('discovery.foreign-dhcp', () => true, 15_000);
     expect(line).toMatchObject({ interface: SERVER_IF, server_ip: '10.20.0.9', server_mac: ROGUE_MAC });

@@ -47,9 +47,21 @@ describe('discovery: rogue DHCPv6', () => {
   it('probes over IPv6 and reports no foreign server when only rackd is on the link', async () => {
     const r = rackd as RackdHandle;
     // The first probe may run before rackd has read the link-local address; wait for one that solicited.
-    const [done] = (await waitForCount(r, 'discovery.probe.done', (l) => Number(l.probed) >= 2, 1, 15_000)) as LogLine[];
-    expect(r.events('dhcp6.status').some((l) => l.to === 'serving'), rackdTail(r)).toBe(true);
-    expect(v6(done as LogLine).filter((s) => !s.ours), rackdTail(r)).toEqual([]);
+    const [done] = (await waitForCount(
+      r,
+      'discovery.probe.done',
+      (l) => Number(l.probed) >= 2,
+      1,
+      15_000,
+    )) as LogLine[];
+    expect(
+      r.events('dhcp6.status').some((l) => l.to === 'serving'),
+      rackdTail(r),
+    ).toBe(true);
+    expect(
+      v6(done as LogLine).filter((s) => !s.ours),
+      rackdTail(r),
+    ).toEqual([]);
     expect(r.events('discovery.foreign-dhcp')).toEqual([]);
   });
 
@@ -57,15 +69,23 @@ describe('discovery: rogue DHCPv6', () => {
     const { lab: l, cli } = lab as DirectLab;
     const dir = l.tempDir('dnsmasq6');
     l.spawn(cli, 'dnsmasq', [
-      '--no-daemon', '--conf-file=/dev/null', '--port=0', `--interface=${CLIENT_IF}`, '--bind-interfaces',
-      '--dhcp-range=2001:db8:99::10,2001:db8:99::ff,64', `--dhcp-leasefile=${dir}/leases`, `--pid-file=${dir}/pid`,
+      '--no-daemon',
+      '--conf-file=/dev/null',
+      '--port=0',
+      `--interface=${CLIENT_IF}`,
+      '--bind-interfaces',
+      '--dhcp-range=2001:db8:99::10,2001:db8:99::ff,64',
+      `--dhcp-leasefile=${dir}/leases`,
+      `--pid-file=${dir}/pid`,
     ]);
     const r = rackd as RackdHandle;
     const line = await r.waitForEvent('discovery.foreign-dhcp', (l) => String(l.server_ip).includes(':'), 20_000);
     expect(line, rackdTail(r)).toMatchObject({ interface: SERVER_IF, server_mac: ROGUE_MAC });
     expect(String(line.server_ip)).toMatch(/^fe80:/);
     const done = await r.waitForEvent('discovery.probe.done', (l) => v6(l).some((s) => !s.ours), 10_000);
-    expect(v6(done).filter((s) => !s.ours)).toEqual([{ interface: SERVER_IF, family: 6, server_ip: line.server_ip, server_mac: ROGUE_MAC, ours: false }]);
+    expect(v6(done).filter((s) => !s.ours)).toEqual([
+      { interface: SERVER_IF, family: 6, server_ip: line.server_ip, server_mac: ROGUE_MAC, ours: false },
+    ]);
     expect(r.events('discovery.foreign-dhcp').every((l) => String(l.server_ip).includes(':'))).toBe(true);
   });
 });

@@ -35,13 +35,19 @@ const MACHINES = {
 } as const;
 
 function ipam(boot: string): string {
-  const reservations = Object.entries(MACHINES).map(([name, m]) => `  - { mac: "${m.mac}", ip: ${m.ip}, hostname: ${name.toLowerCase()} }`);
+  const reservations = Object.entries(MACHINES).map(
+    ([name, m]) => `  - { mac: "${m.mac}", ip: ${m.ip}, hostname: ${name.toLowerCase()} }`,
+  );
   return `
 subnets:
   - cidr: 10.20.0.0/24
     gateway: ${SERVER}
     boot:
-${boot.trim().split('\n').map((line) => `      ${line}`).join('\n')}
+${boot
+  .trim()
+  .split('\n')
+  .map((line) => `      ${line}`)
+  .join('\n')}
 reservations:
 ${reservations.join('\n')}
 `;
@@ -70,7 +76,8 @@ ipxe:
 `;
 
 /** What a failed network boot prints: EDK2's PXE errors, BDS giving up on a boot option, iPXE's errors. */
-const BOOT_FAILURE = /PXE-E\d\d|BdsDxe: failed to load Boot\d+ "UEFI (PXEv4|HTTPv4)|No more network devices|Connection timed out \(https?:\/\/ipxe\.org|Boot failed/;
+const BOOT_FAILURE =
+  /PXE-E\d\d|BdsDxe: failed to load Boot\d+ "UEFI (PXEv4|HTTPv4)|No more network devices|Connection timed out \(https?:\/\/ipxe\.org|Boot failed/;
 /** iPXE's first line when it starts: printed by the ROM at boot and again by every iPXE NBP that runs. */
 const IPXE_STARTS = 'iPXE initialising devices';
 const BOOT_TIMEOUT_MS = 120_000;
@@ -133,69 +140,112 @@ describe('real firmware boots from rackd (QEMU, TCG)', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       return outcome.text;
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${rackdTail(rackd)}\nTFTP: ${tftp.output().slice(-600)}\nHTTP: ${http.output().slice(-600)}`, { cause: err });
+      throw new Error(
+        `${(err as Error).message}\n${rackdTail(rackd)}\nTFTP: ${tftp.output().slice(-600)}\nHTTP: ${http.output().slice(-600)}`,
+        { cause: err },
+      );
     }
   }
 
   function tftpSent(file: string, ip: string): number {
-    return tftp.output().split('\n').filter((line) => line.includes(`sent `) && line.includes(`/${file} to ${ip}`)).length;
+    return tftp
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`sent `) && line.includes(`/${file} to ${ip}`)).length;
   }
 
   function httpGets(file: string, ip: string): number {
-    return http.output().split('\n').filter((line) => line.startsWith(`${ip} `) && line.includes(`"GET /${file} HTTP/1.1" 200`)).length;
+    return http
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith(`${ip} `) && line.includes(`"GET /${file} HTTP/1.1" 200`)).length;
   }
 
-  it('SeaBIOS + iPXE ROM (arch 0) loads undionly.kpxe over TFTP and runs it', async () => {
-    await useBoot(PLAIN_BOOT);
-    const m = MACHINES.biosPlain;
-    const text = await boot('seabios-ipxe', m.mac, new RegExp(`undionly\\.kpxe\\.\\.\\. ok[\\s\\S]*${IPXE_STARTS}`));
-    expect(text).toContain(m.ip);
-    expect(tftpSent('undionly.kpxe', m.ip)).toBeGreaterThanOrEqual(1);
-  }, BOOT_TIMEOUT_MS + 30_000);
+  it(
+    'SeaBIOS + iPXE ROM (arch 0) loads undionly.kpxe over TFTP and runs it',
+    async () => {
+      await useBoot(PLAIN_BOOT);
+      const m = MACHINES.biosPlain;
+      const text = await boot('seabios-ipxe', m.mac, new RegExp(`undionly\\.kpxe\\.\\.\\. ok[\\s\\S]*${IPXE_STARTS}`));
+      expect(text).toContain(m.ip);
+      expect(tftpSent('undionly.kpxe', m.ip)).toBeGreaterThanOrEqual(1);
+    },
+    BOOT_TIMEOUT_MS + 30_000,
+  );
 
-  it('OVMF PXE (arch 7, EDK2 UefiPxeBcDxe) downloads snponly.efi over TFTP and runs it', async () => {
-    await useBoot(PLAIN_BOOT);
-    const m = MACHINES.ovmfPxe;
-    const text = await boot('ovmf-pxe', m.mac, new RegExp(`NBP file downloaded successfully[\\s\\S]*${IPXE_STARTS}`));
-    expect(text).toContain(`Station IP address is ${m.ip}`);
-    expect(tftpSent('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
-  }, BOOT_TIMEOUT_MS + 30_000);
+  it(
+    'OVMF PXE (arch 7, EDK2 UefiPxeBcDxe) downloads snponly.efi over TFTP and runs it',
+    async () => {
+      await useBoot(PLAIN_BOOT);
+      const m = MACHINES.ovmfPxe;
+      const text = await boot('ovmf-pxe', m.mac, new RegExp(`NBP file downloaded successfully[\\s\\S]*${IPXE_STARTS}`));
+      expect(text).toContain(`Station IP address is ${m.ip}`);
+      expect(tftpSent('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
+    },
+    BOOT_TIMEOUT_MS + 30_000,
+  );
 
-  it('OVMF HTTP boot (arch 16) downloads the URL and runs it', async () => {
-    await useBoot(PLAIN_BOOT);
-    const m = MACHINES.ovmfHttp;
-    const text = await boot('ovmf-http', m.mac, new RegExp(`URI: http://${SERVER}:${HTTP_PORT}/snponly\\.efi[\\s\\S]*${IPXE_STARTS}`));
-    expect(text).toContain(m.ip);
-    expect(httpGets('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
-  }, BOOT_TIMEOUT_MS + 30_000);
+  it(
+    'OVMF HTTP boot (arch 16) downloads the URL and runs it',
+    async () => {
+      await useBoot(PLAIN_BOOT);
+      const m = MACHINES.ovmfHttp;
+      const text = await boot(
+        'ovmf-http',
+        m.mac,
+        new RegExp(`URI: http://${SERVER}:${HTTP_PORT}/snponly\\.efi[\\s\\S]*${IPXE_STARTS}`),
+      );
+      expect(text).toContain(m.ip);
+      expect(httpGets('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
+    },
+    BOOT_TIMEOUT_MS + 30_000,
+  );
 
-  it('OVMF PXE chainloads iPXE (snponly.efi), which then gets the script URL and runs it, once', async () => {
-    await useBoot(CHAIN_BOOT);
-    const m = MACHINES.ovmfChain;
-    const text = await boot('ovmf-pxe', m.mac, SCRIPT_LINE);
-    expect(text).toContain(`${SCRIPT_MARKER} mac=${m.mac} ip=${m.ip}`);
-    // iPXE started once (no chainloading loop); EDK2 reads the file size before the download, so TFTP may log twice.
-    expect(text.split(IPXE_STARTS).length - 1).toBe(1);
-    expect(tftpSent('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
-    expect(tftpSent('not-this-one.efi', m.ip)).toBe(0);
-    expect(httpGets('boot.ipxe', m.ip)).toBe(1);
-  }, BOOT_TIMEOUT_MS + 30_000);
+  it(
+    'OVMF PXE chainloads iPXE (snponly.efi), which then gets the script URL and runs it, once',
+    async () => {
+      await useBoot(CHAIN_BOOT);
+      const m = MACHINES.ovmfChain;
+      const text = await boot('ovmf-pxe', m.mac, SCRIPT_LINE);
+      expect(text).toContain(`${SCRIPT_MARKER} mac=${m.mac} ip=${m.ip}`);
+      // iPXE started once (no chainloading loop); EDK2 reads the file size before the download, so TFTP may log twice.
+      expect(text.split(IPXE_STARTS).length - 1).toBe(1);
+      expect(tftpSent('snponly.efi', m.ip)).toBeGreaterThanOrEqual(1);
+      expect(tftpSent('not-this-one.efi', m.ip)).toBe(0);
+      expect(httpGets('boot.ipxe', m.ip)).toBe(1);
+    },
+    BOOT_TIMEOUT_MS + 30_000,
+  );
 
-  it('SeaBIOS + iPXE ROM is already iPXE: it gets the script URL at once, not an iPXE binary', async () => {
-    await useBoot(CHAIN_BOOT);
-    const m = MACHINES.biosChain;
-    const text = await boot('seabios-ipxe', m.mac, SCRIPT_LINE);
-    expect(text).toContain(`${SCRIPT_MARKER} mac=${m.mac} ip=${m.ip}`);
-    expect(text.split(IPXE_STARTS).length - 1).toBe(1);
-    expect(tftpSent('undionly.kpxe', m.ip)).toBe(0);
-    expect(httpGets('boot.ipxe', m.ip)).toBe(1);
-  }, BOOT_TIMEOUT_MS + 30_000);
+  it(
+    'SeaBIOS + iPXE ROM is already iPXE: it gets the script URL at once, not an iPXE binary',
+    async () => {
+      await useBoot(CHAIN_BOOT);
+      const m = MACHINES.biosChain;
+      const text = await boot('seabios-ipxe', m.mac, SCRIPT_LINE);
+      expect(text).toContain(`${SCRIPT_MARKER} mac=${m.mac} ip=${m.ip}`);
+      expect(text.split(IPXE_STARTS).length - 1).toBe(1);
+      expect(tftpSent('undionly.kpxe', m.ip)).toBe(0);
+      expect(httpGets('boot.ipxe', m.ip)).toBe(1);
+    },
+    BOOT_TIMEOUT_MS + 30_000,
+  );
 
   it('on the wire: replies decode cleanly, carry no "PXEClient", and echo option 61 whenever the firmware sent it', async () => {
     const pcap = await capture.stop();
     await assertRepliesClean(pcap);
-    const rows = await tsharkFields(pcap, 'dhcp', ['dhcp.id', 'dhcp.option.dhcp', 'dhcp.option.type', 'dhcp.option.vendor_class_id', 'dhcp.hw.mac_addr']);
-    const sentClientId = new Set(rows.filter(([, type, codes]) => ['1', '3'].includes(type ?? '') && codes?.split(',').includes('61')).map(([xid]) => xid));
+    const rows = await tsharkFields(pcap, 'dhcp', [
+      'dhcp.id',
+      'dhcp.option.dhcp',
+      'dhcp.option.type',
+      'dhcp.option.vendor_class_id',
+      'dhcp.hw.mac_addr',
+    ]);
+    const sentClientId = new Set(
+      rows
+        .filter(([, type, codes]) => ['1', '3'].includes(type ?? '') && codes?.split(',').includes('61'))
+        .map(([xid]) => xid),
+    );
     const replies = rows.filter(([, type]) => ['2', '5'].includes(type ?? ''));
     for (const [xid, type, codes, vendorClass] of replies) {
       expect(vendorClass ?? '', `reply ${type} xid ${xid}`).not.toContain('PXEClient');

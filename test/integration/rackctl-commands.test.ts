@@ -66,7 +66,12 @@ describe('rackctl commands against a real redis-server', () => {
       const out: string[] = [];
       const err: string[] = [];
       const env = { RACKD_REDIS: server.url, RACKD_SECRET_FILE: secretFile, RACKD_PREFIX: prefix };
-      const code = await rackctl(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env, new AbortController().signal);
+      const code = await rackctl(
+        argv,
+        { out: (l) => out.push(l), err: (l) => err.push(l) },
+        env,
+        new AbortController().signal,
+      );
       return { code, out, err };
     };
     return { prefix, redis, client, run };
@@ -82,23 +87,48 @@ describe('rackctl commands against a real redis-server', () => {
     const { client, run } = setup();
     const pushed = await run('snapshot', 'push', writeFile('ok.yaml', IPAM_YAML));
     expect(pushed).toMatchObject({ code: 0, err: [] });
-    expect(pushed.out[0]).toMatch(/^published revision 1 \(snapshot of .*ok\.yaml: 1 subnets, 2 reservations\): epoch \S+, entry \d+-\d+$/);
+    expect(pushed.out[0]).toMatch(
+      /^published revision 1 \(snapshot of .*ok\.yaml: 1 subnets, 2 reservations\): epoch \S+, entry \d+-\d+$/,
+    );
     expect((await client.loadSnapshot())?.ipam.reservations.map((r) => r.ip)).toEqual(['10.20.0.10', '10.20.0.11']);
 
-    expect((await run('reservation', 'put', '--mac', '52-54-00-AA-00-01', '--ip', '10.20.0.50', '--hostname', 'web')).code).toBe(0);
+    expect(
+      (await run('reservation', 'put', '--mac', '52-54-00-AA-00-01', '--ip', '10.20.0.50', '--hostname', 'web')).code,
+    ).toBe(0);
     expect((await run('reservation', 'delete', '--mac', '52:54:00:00:00:10', '--subnet', '10.20.0.0/24')).code).toBe(0);
-    expect((await run('subnet', 'put', '--cidr', '10.30.0.0/24', '--gateway', '10.30.0.1', '--dns-servers', '10.30.0.2, 10.30.0.3', '--lease-time', '3600')).code).toBe(0);
+    expect(
+      (
+        await run(
+          'subnet',
+          'put',
+          '--cidr',
+          '10.30.0.0/24',
+          '--gateway',
+          '10.30.0.1',
+          '--dns-servers',
+          '10.30.0.2, 10.30.0.3',
+          '--lease-time',
+          '3600',
+        )
+      ).code,
+    ).toBe(0);
     expect((await run('subnet', 'delete', '--cidr', '10.30.0.0/24')).code).toBe(0);
     const revision = await run('revision');
     expect(revision.out).toEqual(['5']);
 
     const entries = (await client.configEntries()).map((e) => (e.entry.ok ? e.entry.value : e.entry));
     expect(entries.map((e) => ('type' in e ? `${e.type}@${e.revision}` : 'refused'))).toEqual([
-      'snapshot@1', 'put-reservation@2', 'delete-reservation@3', 'put-subnet@4', 'delete-subnet@5',
+      'snapshot@1',
+      'put-reservation@2',
+      'delete-reservation@3',
+      'put-subnet@4',
+      'delete-subnet@5',
     ]);
     expect(entries[1]).toMatchObject({ reservation: { mac: '52:54:00:aa:00:01', ip: '10.20.0.50', hostname: 'web' } });
     expect(entries[2]).toMatchObject({ mac: '52:54:00:00:00:10', subnet: '10.20.0.0/24' });
-    expect(entries[3]).toMatchObject({ subnet: { cidr: '10.30.0.0/24', gateway: '10.30.0.1', dns_servers: ['10.30.0.2', '10.30.0.3'], lease_time: 3600 } });
+    expect(entries[3]).toMatchObject({
+      subnet: { cidr: '10.30.0.0/24', gateway: '10.30.0.1', dns_servers: ['10.30.0.2', '10.30.0.3'], lease_time: 3600 },
+    });
   });
 
   it('prints every problem of an invalid IPAM file and publishes nothing', async () => {
@@ -135,15 +165,31 @@ describe('rackctl commands against a real redis-server', () => {
   it('puts a subnet from a file with flags over it', async () => {
     const { client, run } = setup();
     await run('snapshot', 'push', writeFile('ok3.yaml', IPAM_YAML));
-    const file = writeFile('subnet.yaml', [
-      'cidr: 10.50.0.0/24', 'gateway: 10.50.0.1', 'boot:', '  next_server: 10.50.0.2', '  files:', '    bios: pxelinux.0',
-      '  ipxe:', '    files: { bios: undionly.kpxe }', '    script: http://10.50.0.2/boot.ipxe', '',
-    ].join('\n'));
+    const file = writeFile(
+      'subnet.yaml',
+      [
+        'cidr: 10.50.0.0/24',
+        'gateway: 10.50.0.1',
+        'boot:',
+        '  next_server: 10.50.0.2',
+        '  files:',
+        '    bios: pxelinux.0',
+        '  ipxe:',
+        '    files: { bios: undionly.kpxe }',
+        '    script: http://10.50.0.2/boot.ipxe',
+        '',
+      ].join('\n'),
+    );
     expect((await run('subnet', 'put', '--file', file, '--gateway', '10.50.0.254')).code).toBe(0);
     const last = (await client.configEntries()).at(-1)?.entry;
     expect(last?.ok && last.value.type === 'put-subnet' && last.value.subnet).toMatchObject({
-      cidr: '10.50.0.0/24', gateway: '10.50.0.254',
-      boot: { next_server: '10.50.0.2', files: { bios: 'pxelinux.0' }, ipxe: { files: { bios: 'undionly.kpxe' }, script: 'http://10.50.0.2/boot.ipxe' } },
+      cidr: '10.50.0.0/24',
+      gateway: '10.50.0.254',
+      boot: {
+        next_server: '10.50.0.2',
+        files: { bios: 'pxelinux.0' },
+        ipxe: { files: { bios: 'undionly.kpxe' }, script: 'http://10.50.0.2/boot.ipxe' },
+      },
     });
     const list = await run('subnet', 'put', '--file', writeFile('list.yaml', '- cidr: 10.0.0.0/8\n'));
     expect(list).toMatchObject({ code: 2 });
@@ -153,9 +199,19 @@ describe('rackctl commands against a real redis-server', () => {
   it('lists racks from their heartbeats and flags a status signed with another secret', async () => {
     const { redis, prefix, run } = setup();
     const now = Date.now();
-    for (const [rack, secret] of [['rack-a', SECRET], ['rack-b', 'fedcba9876543210fedcba9876543210']] as const) {
+    for (const [rack, secret] of [
+      ['rack-a', SECRET],
+      ['rack-b', 'fedcba9876543210fedcba9876543210'],
+    ] as const) {
       const key = rackKeys(rack, prefix).status;
-      await redis.hset(key, ...encodeRackStatus({ rack, state: 'live', revision: 3, version: '0.1.0', started: now - 1000, time: now }, Buffer.from(secret), key));
+      await redis.hset(
+        key,
+        ...encodeRackStatus(
+          { rack, state: 'live', revision: 3, version: '0.1.0', started: now - 1000, time: now },
+          Buffer.from(secret),
+          key,
+        ),
+      );
       await redis.zadd(regionKeys(prefix).racks, now, rack);
     }
     await redis.zadd(regionKeys(prefix).racks, now - 3_600_000, 'rack-gone');
@@ -166,15 +222,45 @@ describe('rackctl commands against a real redis-server', () => {
     expect(table.out.find((l) => l.startsWith('rack-gone'))).toMatch(/offline .*1h ago$/);
     expect(table.out.find((l) => l.startsWith('rack-b:'))).toMatch(/status refused: sig/);
     const json = JSON.parse((await run('racks', '--json')).out[0] ?? '') as { rack: string; online: boolean }[];
-    expect(json.map((r) => [r.rack, r.online])).toEqual([['rack-gone', false], ['rack-a', true], ['rack-b', true]]);
+    expect(json.map((r) => [r.rack, r.online])).toEqual([
+      ['rack-gone', false],
+      ['rack-a', true],
+      ['rack-b', true],
+    ]);
   });
 
   it('tails events through its own group, once per idempotency key, leaving the region group untouched', async () => {
     const { redis, prefix, client, run } = setup();
     const stream = regionKeys(prefix).eventStream;
-    const event = (key: string, n: number): RackEvent => ({ type: 'neighbour', key, rack: 'r1', time: Date.now(), interface: 'eth0', mac: `52:54:00:00:00:0${n}`, ip: `10.0.0.${n}` });
-    await redis.call('XADD', stream, '*', ...encodeEventEntry({ rack: 'r1', time: Date.now(), events: [event('k1', 1), event('k2', 2)] }, Buffer.from(SECRET), stream));
-    await redis.call('XADD', stream, '*', ...encodeEventEntry({ rack: 'r1', time: Date.now(), events: [event('k2', 2), event('k3', 3)] }, Buffer.from(SECRET), stream));
+    const event = (key: string, n: number): RackEvent => ({
+      type: 'neighbour',
+      key,
+      rack: 'r1',
+      time: Date.now(),
+      interface: 'eth0',
+      mac: `52:54:00:00:00:0${n}`,
+      ip: `10.0.0.${n}`,
+    });
+    await redis.call(
+      'XADD',
+      stream,
+      '*',
+      ...encodeEventEntry(
+        { rack: 'r1', time: Date.now(), events: [event('k1', 1), event('k2', 2)] },
+        Buffer.from(SECRET),
+        stream,
+      ),
+    );
+    await redis.call(
+      'XADD',
+      stream,
+      '*',
+      ...encodeEventEntry(
+        { rack: 'r1', time: Date.now(), events: [event('k2', 2), event('k3', 3)] },
+        Buffer.from(SECRET),
+        stream,
+      ),
+    );
     const tail = await run('events', 'tail', '--idle-exit', '300');
     expect(tail.code).toBe(0);
     expect(tail.out.map((l) => (JSON.parse(l) as { key: string }).key)).toEqual(['k1', 'k2', 'k3']);

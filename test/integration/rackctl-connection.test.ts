@@ -6,21 +6,43 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_REDIS_URL, SettingsError, UnreachableError, connectRedis, loadSecret, redactUrl, resolveSettings,
+  DEFAULT_REDIS_URL,
+  SettingsError,
+  UnreachableError,
+  connectRedis,
+  loadSecret,
+  redactUrl,
+  resolveSettings,
 } from '../../agent/cli/rackctl/connection.js';
 import { freeLoopbackPort } from '../helpers/redis-server.js';
 
 describe('resolveSettings', () => {
   it('uses defaults, then the environment, then flags', () => {
-    expect(resolveSettings({}, {})).toEqual({ redisUrl: DEFAULT_REDIS_URL, prefix: 'rackd', secretFile: '/etc/rackd/region.secret', timeoutMs: 5000 });
+    expect(resolveSettings({}, {})).toEqual({
+      redisUrl: DEFAULT_REDIS_URL,
+      prefix: 'rackd',
+      secretFile: '/etc/rackd/region.secret',
+      timeoutMs: 5000,
+    });
     const env = { RACKD_REDIS: 'redis://env:1', RACKD_PREFIX: 'envp', RACKD_SECRET_FILE: '/env/secret' };
-    expect(resolveSettings({}, env)).toMatchObject({ redisUrl: 'redis://env:1', prefix: 'envp', secretFile: '/env/secret' });
+    expect(resolveSettings({}, env)).toMatchObject({
+      redisUrl: 'redis://env:1',
+      prefix: 'envp',
+      secretFile: '/env/secret',
+    });
     const flags = { redis: 'rediss://u:p@flag:2', prefix: 'flagp', 'secret-file': '/flag/secret', timeout: '250' };
-    expect(resolveSettings(flags, env)).toEqual({ redisUrl: 'rediss://u:p@flag:2', prefix: 'flagp', secretFile: '/flag/secret', timeoutMs: 250 });
+    expect(resolveSettings(flags, env)).toEqual({
+      redisUrl: 'rediss://u:p@flag:2',
+      prefix: 'flagp',
+      secretFile: '/flag/secret',
+      timeoutMs: 250,
+    });
   });
 
   it('refuses what would fail later, naming the flag', () => {
-    expect(() => resolveSettings({ redis: 'localhost:6379' }, {})).toThrow(/--redis 'localhost:6379' is not a Redis URL/);
+    expect(() => resolveSettings({ redis: 'localhost:6379' }, {})).toThrow(
+      /--redis 'localhost:6379' is not a Redis URL/,
+    );
     expect(() => resolveSettings({ prefix: '{x}' }, {})).toThrow(SettingsError);
     expect(() => resolveSettings({ timeout: '0' }, {})).toThrow(/--timeout must be a whole number ≥ 1/);
   });
@@ -55,9 +77,16 @@ describe('connectRedis', () => {
   it('fails once, promptly, when nothing listens', async () => {
     const port = await freeLoopbackPort();
     const started = Date.now();
-    const attempt = connectRedis({ redisUrl: `redis://127.0.0.1:${port}`, prefix: 'rackd', secretFile: '', timeoutMs: 1000 });
+    const attempt = connectRedis({
+      redisUrl: `redis://127.0.0.1:${port}`,
+      prefix: 'rackd',
+      secretFile: '',
+      timeoutMs: 1000,
+    });
     await expect(attempt).rejects.toThrow(UnreachableError);
-    await expect(attempt).rejects.toThrow(new RegExp(`cannot reach Redis at redis://127.0.0.1:${port} .*check --redis`));
+    await expect(attempt).rejects.toThrow(
+      new RegExp(`cannot reach Redis at redis://127.0.0.1:${port} .*check --redis`),
+    );
     expect(Date.now() - started).toBeLessThan(1500);
   });
 });

@@ -5,9 +5,23 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { RedisServer, redisServerPrerequisite } from '../helpers/redis-server.js';
 import {
-  RegionClient, RegionInputError, RegionPublishError, RpcCallError, RPC_GROUP, checkRpcRequest, decodeRpcRequest,
-  encodeEventEntry, encodeRackStatus, encodeRpcReply, rackKeys, regionKeys, autoclaimReply, streamsReply, entriesReply,
-  STATUS_TTL_MS, revisionAction,
+  RegionClient,
+  RegionInputError,
+  RegionPublishError,
+  RpcCallError,
+  RPC_GROUP,
+  checkRpcRequest,
+  decodeRpcRequest,
+  encodeEventEntry,
+  encodeRackStatus,
+  encodeRpcReply,
+  rackKeys,
+  regionKeys,
+  autoclaimReply,
+  streamsReply,
+  entriesReply,
+  STATUS_TTL_MS,
+  revisionAction,
 } from '../../protocol/region/index.js';
 import type { RackEvent } from '../../protocol/region/index.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
@@ -15,7 +29,10 @@ import type { Ipam } from '../../protocol/ipam/types.js';
 const SECRET = Buffer.from('integration-secret-0123456789abcdef');
 const IPAM: Ipam = {
   subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }],
-  reservations: Array.from({ length: 25 }, (_, i) => ({ mac: `52:54:00:00:00:${(i + 16).toString(16)}`, ip: `10.20.0.${i + 10}` })),
+  reservations: Array.from({ length: 25 }, (_, i) => ({
+    mac: `52:54:00:00:00:${(i + 16).toString(16)}`,
+    ip: `10.20.0.${i + 10}`,
+  })),
 };
 const pre = redisServerPrerequisite();
 
@@ -52,7 +69,10 @@ describe('RegionClient with a real redis-server', () => {
     const published = await client.publishSnapshot(IPAM);
     expect(published).toMatchObject({ revision: 1, streamLength: 1 });
     const loaded = await client.loadSnapshot();
-    expect(loaded?.ipam).toEqual({ ...IPAM, reservations: IPAM.reservations.map((r) => ({ ...r, subnet: '10.20.0.0/24' })) });
+    expect(loaded?.ipam).toEqual({
+      ...IPAM,
+      reservations: IPAM.reservations.map((r) => ({ ...r, subnet: '10.20.0.0/24' })),
+    });
     expect(loaded?.entryId).toBe(published.entryId);
     expect(loaded?.entry.snapshot.chunks).toBe(3);
     expect(await redis.pttl(`{${client.keys.prefix}:config}:snapshot:${loaded?.entry.snapshot.id}`)).toBe(-1);
@@ -71,8 +91,17 @@ describe('RegionClient with a real redis-server', () => {
     ];
     expect(results.map((r) => r.revision)).toEqual([2, 3, 4, 5, 6]);
     const entries = await client.configEntries();
-    const decoded = entries.map((e) => (e.entry.ok ? [e.entry.value.type, e.entry.value.revision] : ['refused', e.entry.message]));
-    expect(decoded).toEqual([['snapshot', 1], ['put-reservation', 2], ['put-subnet', 3], ['delete-reservation', 4], ['delete-reservation', 5], ['delete-subnet', 6]]);
+    const decoded = entries.map((e) =>
+      e.entry.ok ? [e.entry.value.type, e.entry.value.revision] : ['refused', e.entry.message],
+    );
+    expect(decoded).toEqual([
+      ['snapshot', 1],
+      ['put-reservation', 2],
+      ['put-subnet', 3],
+      ['delete-reservation', 4],
+      ['delete-reservation', 5],
+      ['delete-subnet', 6],
+    ]);
     const put = entries[1]?.entry;
     expect(put?.ok && put.value.type === 'put-reservation' && put.value.reservation.mac).toBe('52:54:00:aa:00:01');
     expect(await client.revision()).toBe(6);
@@ -80,8 +109,12 @@ describe('RegionClient with a real redis-server', () => {
 
   it('refuses invalid input and a delta before any snapshot, publishing nothing', async () => {
     const { client } = setup();
-    await expect(client.putReservation({ mac: '52:54:00:00:00:01', ip: '10.20.0.5' })).rejects.toThrow(RegionPublishError);
-    await expect(client.publishSnapshot({ ...IPAM, reservations: [{ mac: 'nope', ip: '10.20.0.5' }] })).rejects.toThrow(/reservations\[0\]\.mac/);
+    await expect(client.putReservation({ mac: '52:54:00:00:00:01', ip: '10.20.0.5' })).rejects.toThrow(
+      RegionPublishError,
+    );
+    await expect(client.publishSnapshot({ ...IPAM, reservations: [{ mac: 'nope', ip: '10.20.0.5' }] })).rejects.toThrow(
+      /reservations\[0\]\.mac/,
+    );
     await client.publishSnapshot(IPAM);
     const invalid = client.putReservation({ mac: '52:54:00:00:00:01', ip: '10.20.0.500' });
     await expect(invalid).rejects.toBeInstanceOf(RegionInputError);
@@ -97,7 +130,8 @@ describe('RegionClient with a real redis-server', () => {
     const b = new RegionClient(second, { secret: SECRET, prefix: a.prefix });
     clients.push(b);
     await a.client.publishSnapshot(IPAM);
-    const put = (client: RegionClient, n: number) => client.putReservation({ mac: `52:54:00:bb:00:${n.toString(16).padStart(2, '0')}`, ip: `10.20.0.${100 + n}` });
+    const put = (client: RegionClient, n: number) =>
+      client.putReservation({ mac: `52:54:00:bb:00:${n.toString(16).padStart(2, '0')}`, ip: `10.20.0.${100 + n}` });
     const results = await Promise.all(Array.from({ length: 60 }, (_, n) => put(n % 2 === 0 ? a.client : b, n)));
     const revisions = results.map((r) => r.revision).sort((x, y) => x - y);
     expect(revisions).toEqual(Array.from({ length: 60 }, (_, i) => i + 2));
@@ -142,23 +176,50 @@ describe('RegionClient with a real redis-server', () => {
     let stop = false;
     const loop = (async () => {
       while (!stop) {
-        const reply = await rack.call('XREADGROUP', 'GROUP', RPC_GROUP, 'r1', 'COUNT', 10, 'BLOCK', 100, 'STREAMS', keys.rpc, '>');
+        const reply = await rack.call(
+          'XREADGROUP',
+          'GROUP',
+          RPC_GROUP,
+          'r1',
+          'COUNT',
+          10,
+          'BLOCK',
+          100,
+          'STREAMS',
+          keys.rpc,
+          '>',
+        );
         for (const entry of streamsReply(reply).get(keys.rpc) ?? []) {
           const request = decodeRpcRequest(entry.fields ?? [], SECRET, keys.rpc);
           if (!request.ok) continue;
           const checked = checkRpcRequest(request.value, Date.now());
           const common = { id: request.value.id, rack: 'r1', time: Date.now() };
-          const answer = checked.ok ? { ...common, ok: true as const, result: { rack: 'r1', time: Date.now(), version: '0.1.0' } } : { ...common, ok: false as const, error: checked.error };
-          await rack.call('XADD', keys.rpcReplies, 'MAXLEN', '~', 1000, '*', ...encodeRpcReply(answer, SECRET, keys.rpcReplies));
+          const answer = checked.ok
+            ? { ...common, ok: true as const, result: { rack: 'r1', time: Date.now(), version: '0.1.0' } }
+            : { ...common, ok: false as const, error: checked.error };
+          await rack.call(
+            'XADD',
+            keys.rpcReplies,
+            'MAXLEN',
+            '~',
+            1000,
+            '*',
+            ...encodeRpcReply(answer, SECRET, keys.rpcReplies),
+          );
           await rack.call('XACK', keys.rpc, RPC_GROUP, entry.id);
         }
       }
     })();
     try {
-      const [a, b] = await Promise.all([client.call('r1', 'ping', {}, { timeoutMs: 3000 }), client.call('r1', 'ping', {}, { timeoutMs: 3000 })]);
+      const [a, b] = await Promise.all([
+        client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
+        client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
+      ]);
       expect(a).toMatchObject({ rack: 'r1', version: '0.1.0' });
       expect(b).toMatchObject({ rack: 'r1' });
-      await expect(client.call('r1', 'reboot' as 'ping', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'unknown-method' });
+      await expect(client.call('r1', 'reboot' as 'ping', {}, { timeoutMs: 3000 })).rejects.toMatchObject({
+        code: 'unknown-method',
+      });
       // This rack answers every method with a ping result: for scan that fails the method's result schema.
       await expect(client.call('r1', 'scan', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'invalid-reply' });
       // The rack acks after it replies (so a rack that dies in between answers again): the last ack may land
@@ -184,19 +245,40 @@ describe('RegionClient with a real redis-server', () => {
     // The first incarnation reads the request and dies before answering.
     await redis.call('XREADGROUP', 'GROUP', RPC_GROUP, 'r2-old', 'COUNT', 10, 'STREAMS', keys.rpc, '>');
     expect(await call).toBeInstanceOf(RpcCallError);
-    const claimed = autoclaimReply(await redis.call('XAUTOCLAIM', keys.rpc, RPC_GROUP, 'r2-new', 0, '0-0', 'COUNT', 10));
+    const claimed = autoclaimReply(
+      await redis.call('XAUTOCLAIM', keys.rpc, RPC_GROUP, 'r2-new', 0, '0-0', 'COUNT', 10),
+    );
     expect(claimed.entries).toHaveLength(1);
     const request = decodeRpcRequest(claimed.entries[0]?.fields ?? [], SECRET, keys.rpc);
-    expect(request.ok && checkRpcRequest(request.value, Date.now())).toMatchObject({ ok: false, error: { code: 'deadline-exceeded' } });
+    expect(request.ok && checkRpcRequest(request.value, Date.now())).toMatchObject({
+      ok: false,
+      error: { code: 'deadline-exceeded' },
+    });
   });
 
   function event(rack: string, key: string, n: number): RackEvent {
-    return { type: 'unknown-client', key, rack, time: Date.now(), interface: 'eth1', mac: `52:54:00:dd:00:${n.toString(16).padStart(2, '0')}`, message_type: 'discover' };
+    return {
+      type: 'unknown-client',
+      key,
+      rack,
+      time: Date.now(),
+      interface: 'eth1',
+      mac: `52:54:00:dd:00:${n.toString(16).padStart(2, '0')}`,
+      message_type: 'discover',
+    };
   }
 
   async function sendEvents(redis: Redis, prefix: string, rack: string, events: RackEvent[]): Promise<void> {
     const stream = regionKeys(prefix).eventStream;
-    await redis.call('XADD', stream, 'MAXLEN', '~', 100000, '*', ...encodeEventEntry({ rack, time: Date.now(), events }, SECRET, stream));
+    await redis.call(
+      'XADD',
+      stream,
+      'MAXLEN',
+      '~',
+      100000,
+      '*',
+      ...encodeEventEntry({ rack, time: Date.now(), events }, SECRET, stream),
+    );
   }
 
   it('consumes events through a group, dedups by idempotency key, redelivers until acked', async () => {
@@ -225,7 +307,7 @@ describe('RegionClient with a real redis-server', () => {
     await later.ack();
   });
 
-  it('hands a dead consumer\'s pending events to another (XAUTOCLAIM), and blocks for new ones', async () => {
+  it("hands a dead consumer's pending events to another (XAUTOCLAIM), and blocks for new ones", async () => {
     const { client, redis, prefix } = setup();
     await sendEvents(redis, prefix, 'r1', [event('r1', 'a', 1)]);
     const dead = await client.consumeEvents({ group: 'g', consumer: 'dead' });
@@ -248,16 +330,37 @@ describe('RegionClient with a real redis-server', () => {
     const { client, redis, prefix, keys } = setup();
     const r1 = rackKeys('r1', prefix);
     const now = Date.now();
-    await redis.hset(r1.status, ...encodeRackStatus({ rack: 'r1', state: 'live', revision: 4, version: '0.1.0', started: now - 1000, time: now }, SECRET, r1.status));
+    await redis.hset(
+      r1.status,
+      ...encodeRackStatus(
+        { rack: 'r1', state: 'live', revision: 4, version: '0.1.0', started: now - 1000, time: now },
+        SECRET,
+        r1.status,
+      ),
+    );
     await redis.pexpire(r1.status, STATUS_TTL_MS);
     await redis.zadd(keys.racks, now, 'r1', now - 60_000, 'r9');
     const bad = rackKeys('r8', prefix);
-    await redis.hset(bad.status, ...encodeRackStatus({ rack: 'r8', state: 'live', revision: 1, version: '0.1.0', started: now, time: now }, Buffer.from('a-different-secret-of-enough-bytes'), bad.status));
+    await redis.hset(
+      bad.status,
+      ...encodeRackStatus(
+        { rack: 'r8', state: 'live', revision: 1, version: '0.1.0', started: now, time: now },
+        Buffer.from('a-different-secret-of-enough-bytes'),
+        bad.status,
+      ),
+    );
     await redis.zadd(keys.racks, now, 'r8');
     const racks = await client.racks();
-    expect(racks.find((r) => r.rack === 'r1')).toMatchObject({ online: true, lastSeen: now, status: { state: 'live', revision: 4 } });
+    expect(racks.find((r) => r.rack === 'r1')).toMatchObject({
+      online: true,
+      lastSeen: now,
+      status: { state: 'live', revision: 4 },
+    });
     expect(racks.find((r) => r.rack === 'r9')).toMatchObject({ online: false, lastSeen: now - 60_000 });
-    expect(racks.find((r) => r.rack === 'r8')).toMatchObject({ online: true, problem: expect.stringMatching(/^sig: signature does not match/) });
+    expect(racks.find((r) => r.rack === 'r8')).toMatchObject({
+      online: true,
+      problem: expect.stringMatching(/^sig: signature does not match/),
+    });
   });
 
   it('close() ends only its own connections and is idempotent', async () => {
@@ -293,14 +396,39 @@ describe('RegionClient across a redis-server restart that loses its data', () =>
       await server.restart();
       await redis.ping();
 
-      await expect(client.putReservation({ mac: '52:54:00:ee:00:02', ip: '10.20.0.211' })).rejects.toThrow(/no snapshot/);
+      await expect(client.putReservation({ mac: '52:54:00:ee:00:02', ip: '10.20.0.211' })).rejects.toThrow(
+        /no snapshot/,
+      );
       const after = await client.publishSnapshot(IPAM);
       expect(after.revision).toBe(1);
       expect(after.epoch).not.toBe(before.epoch);
       const rack = { epoch: before.epoch, revision: 2 };
       expect(revisionAction(rack, { type: 'snapshot', epoch: after.epoch, revision: after.revision })).toBe('apply');
 
-      await redis.call('XADD', regionKeys().eventStream, '*', ...encodeEventEntry({ rack: 'r1', time: Date.now(), events: [{ type: 'security', key: 's1', rack: 'r1', time: Date.now(), reason: 'unsigned', stream: 'x', message: 'm' }] }, SECRET, regionKeys().eventStream));
+      await redis.call(
+        'XADD',
+        regionKeys().eventStream,
+        '*',
+        ...encodeEventEntry(
+          {
+            rack: 'r1',
+            time: Date.now(),
+            events: [
+              {
+                type: 'security',
+                key: 's1',
+                rack: 'r1',
+                time: Date.now(),
+                reason: 'unsigned',
+                stream: 'x',
+                message: 'm',
+              },
+            ],
+          },
+          SECRET,
+          regionKeys().eventStream,
+        ),
+      );
       const delivery = await client.consumeEvents({ group: 'region', consumer: 'c1' });
       expect(delivery.events.map((e) => e.key)).toEqual(['s1']);
     } finally {

@@ -44,7 +44,18 @@ describe('discovery under a region (real redis-server, arping in a namespace)', 
     redis = new Redis(redisServer.url);
     region = new RegionClient(redis, { secret: Buffer.from(SECRET), prefix: PREFIX });
     await region.publishSnapshot({ subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }], reservations: [] });
-    const args = ['--config', join(dir, 'rackd.yaml'), '--redis', `unix://${socket}`, '--rack-id', RACK, '--secret-file', join(dir, 'secret'), '--prefix', PREFIX];
+    const args = [
+      '--config',
+      join(dir, 'rackd.yaml'),
+      '--redis',
+      `unix://${socket}`,
+      '--rack-id',
+      RACK,
+      '--secret-file',
+      join(dir, 'secret'),
+      '--prefix',
+      PREFIX,
+    ];
     rackd = await startRackd(env.lab, env.srv, { ipamYaml: 'subnets: []\n', interfaces: [SERVER_IF], extraArgs: args });
     await rackd.waitForEvent('discovery.ready');
     await rackd.waitForEvent('region.status', (line) => line.to === 'live', 10_000);
@@ -71,7 +82,12 @@ describe('discovery under a region (real redis-server, arping in a namespace)', 
       await delivery.ack();
     }
     const neighbour = events.find((e) => e.type === 'neighbour');
-    expect(neighbour, JSON.stringify(events)).toMatchObject({ rack: RACK, ip: CLIENT.ip, mac: CLIENT.mac, interface: SERVER_IF });
+    expect(neighbour, JSON.stringify(events)).toMatchObject({
+      rack: RACK,
+      ip: CLIENT.ip,
+      mac: CLIENT.mac,
+      interface: SERVER_IF,
+    });
   });
 
   it('answers the region’s discovery.clear and probe calls', async () => {

@@ -54,7 +54,8 @@ describe('region sync end to end: rackctl → Redis → rackd → udhcpc', () =>
     const pushed = await runRackctl(['snapshot', 'push', writeIpam(env, REGION_IPAM)], conn);
     expect(pushed.code, pushed.stderr).toBe(0);
     rackd = await startRackd(env.lab, env.srv, {
-      ipamYaml: FILE_IPAM, interfaces: [SERVER_IF],
+      ipamYaml: FILE_IPAM,
+      interfaces: [SERVER_IF],
       extraArgs: ['--redis', server.url, '--rack-id', RACK, '--secret-file', conn.secretFile, '--prefix', PREFIX],
     });
     await rackd.waitForEvent('region.status', (l) => l.to === 'live', 15_000);
@@ -70,35 +71,51 @@ describe('region sync end to end: rackctl → Redis → rackd → udhcpc', () =>
   });
 
   it('serves a reservation put with rackctl, then stops serving it after a delete; prints the latency', async () => {
-    const put = await runRackctl(['reservation', 'put', '--mac', MAC, '--ip', RESERVED_IP, '--hostname', 'e2e-host'], conn);
+    const put = await runRackctl(
+      ['reservation', 'put', '--mac', MAC, '--ip', RESERVED_IP, '--hostname', 'e2e-host'],
+      conn,
+    );
     expect(put.code, put.stderr).toBe(0);
     const published = publishedEntry(put.stdout);
     const leasePromise = udhcpc(env.lab, env.cli, CLIENT_IF);
-    const applied = await rackd.waitForEvent('region.sync.applied', (l) => l.change === 'put-reservation' && l.mac === MAC);
+    const applied = await rackd.waitForEvent(
+      'region.sync.applied',
+      (l) => l.change === 'put-reservation' && l.mac === MAC,
+    );
     expect(applied.revision).toBe(published.revision);
     const lease = await leasePromise;
     const leasedAt = Date.now();
     expect(lease?.ip).toBe(RESERVED_IP);
     const ack = await rackd.waitForEvent('dhcp4.reply', (l) => l.mac === MAC && String(l.type).toLowerCase() === 'ack');
-    console.log([
-      `publish → served latency (rack ${RACK}, revision ${published.revision}):`,
-      `  publish (XADD, Redis clock)   → region.sync.applied  ${timeOf(applied) - published.at} ms`,
-      `  publish                       → first DHCPACK logged ${timeOf(ack) - published.at} ms (udhcpc started after rackctl exited)`,
-      `  publish                       → udhcpc bound         ${leasedAt - published.at} ms`,
-    ].join('\n'));
+    console.log(
+      [
+        `publish → served latency (rack ${RACK}, revision ${published.revision}):`,
+        `  publish (XADD, Redis clock)   → region.sync.applied  ${timeOf(applied) - published.at} ms`,
+        `  publish                       → first DHCPACK logged ${timeOf(ack) - published.at} ms (udhcpc started after rackctl exited)`,
+        `  publish                       → udhcpc bound         ${leasedAt - published.at} ms`,
+      ].join('\n'),
+    );
     expect(timeOf(applied) - published.at).toBeLessThan(2000);
 
     // What the rack reports as served, with last-seen for the client that was just answered.
     const served = await runRackctl(['call', RACK, 'reservations', JSON.stringify({ mac: MAC })], conn);
     expect(served.code, served.stderr).toBe(0);
-    const list = JSON.parse(served.stdout) as { revision: number; reservations: { mac: string; ip: string; last_seen?: number }[] };
+    const list = JSON.parse(served.stdout) as {
+      revision: number;
+      reservations: { mac: string; ip: string; last_seen?: number }[];
+    };
     expect(list.revision).toBe(published.revision);
-    expect(list.reservations).toEqual([expect.objectContaining({ mac: MAC, ip: RESERVED_IP, last_seen: expect.any(Number) })]);
+    expect(list.reservations).toEqual([
+      expect.objectContaining({ mac: MAC, ip: RESERVED_IP, last_seen: expect.any(Number) }),
+    ]);
 
     const del = await runRackctl(['reservation', 'delete', '--mac', MAC], conn);
     expect(del.code, del.stderr).toBe(0);
     const deleted = publishedEntry(del.stdout);
-    await rackd.waitForEvent('region.sync.applied', (l) => l.change === 'delete-reservation' && l.revision === deleted.revision);
+    await rackd.waitForEvent(
+      'region.sync.applied',
+      (l) => l.change === 'delete-reservation' && l.revision === deleted.revision,
+    );
     await env.useMac(MAC);
     const unknownBefore = rackd.events('dhcp4.unknown-client').filter((l) => l.mac === MAC).length;
     expect(await udhcpc(env.lab, env.cli, CLIENT_IF, { timeoutMs: 7000 })).toBeUndefined();
@@ -108,7 +125,12 @@ describe('region sync end to end: rackctl → Redis → rackd → udhcpc', () =>
   it('answers `rackctl call RACK status` with its revision, and `call RACK nope` with a typed error', async () => {
     const status = await runRackctl(['call', RACK, 'status'], conn);
     expect(status.code, status.stderr).toBe(0);
-    const result = JSON.parse(status.stdout) as { rack: string; revision: number; sync: { state: string; revision: number }; interfaces: { name: string }[] };
+    const result = JSON.parse(status.stdout) as {
+      rack: string;
+      revision: number;
+      sync: { state: string; revision: number };
+      interfaces: { name: string }[];
+    };
     expect(result.rack).toBe(RACK);
     expect(result.revision).toBe(await region.revision());
     expect(result.sync).toMatchObject({ state: 'live', revision: result.revision });

@@ -28,7 +28,10 @@ const redisPre = redisServerPrerequisite();
 function fillerReservation(i: number): Reservation {
   const n = i + 256;
   const hex = (b: number) => b.toString(16).padStart(2, '0');
-  return { mac: `52:55:00:${hex((n >> 16) & 0xff)}:${hex((n >> 8) & 0xff)}:${hex(n & 0xff)}`, ip: `10.${128 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}` };
+  return {
+    mac: `52:55:00:${hex((n >> 16) & 0xff)}:${hex((n >> 8) & 0xff)}:${hex(n & 0xff)}`,
+    ip: `10.${128 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}`,
+  };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -105,16 +108,28 @@ describe('region sync under faults', () => {
   }
 
   /** Reads group `region` until `done` holds for the events gathered; every batch acked. */
-  async function collectEvents(region: RegionClient, done: (events: RackEvent[]) => boolean): Promise<{ events: RackEvent[]; duplicates: number }> {
+  async function collectEvents(
+    region: RegionClient,
+    done: (events: RackEvent[]) => boolean,
+  ): Promise<{ events: RackEvent[]; duplicates: number }> {
     const events: RackEvent[] = [];
     let duplicates = 0;
-    await waitFor('events at the region', async () => {
-      const delivery = await region.consumeEvents({ group: 'region', consumer: 'faults-test', count: 500, blockMs: 500 });
-      events.push(...delivery.events);
-      duplicates += delivery.entries.reduce((n, e) => n + e.duplicates, 0);
-      await delivery.ack();
-      return done(events) ? true : undefined;
-    }, 30_000);
+    await waitFor(
+      'events at the region',
+      async () => {
+        const delivery = await region.consumeEvents({
+          group: 'region',
+          consumer: 'faults-test',
+          count: 500,
+          blockMs: 500,
+        });
+        events.push(...delivery.events);
+        duplicates += delivery.entries.reduce((n, e) => n + e.duplicates, 0);
+        await delivery.ack();
+        return done(events) ? true : undefined;
+      },
+      30_000,
+    );
     return { events, duplicates };
   }
 
@@ -131,7 +146,7 @@ describe('region sync under faults', () => {
     let putCount = 0;
     let failedPublishes = 0;
     const deltas = (async () => {
-      for (let i = 0; !stop && i < 200; ) {
+      for (let i = 0; !stop && i < 200;) {
         try {
           await region.putReservation({ mac: macFor(0xa1, i), ip: `10.20.0.${20 + i}` });
           putCount = ++i;
@@ -164,13 +179,18 @@ describe('region sync under faults', () => {
     expect(leftLive.length, 'rackd noticed Redis going away').toBeGreaterThan(0);
 
     const unknown = (events: RackEvent[]) => events.filter((e) => e.type === 'unknown-client' && e.rack === rack);
-    const { events } = await collectEvents(region, (all) => new Set(unknown(all).map((e) => (e as { mac: string }).mac)).size >= unknownMacs.length);
+    const { events } = await collectEvents(
+      region,
+      (all) => new Set(unknown(all).map((e) => (e as { mac: string }).mac)).size >= unknownMacs.length,
+    );
     const keys = events.map((e) => `${e.rack}/${e.key}`);
     expect(new Set(keys).size, 'no idempotency key delivered twice').toBe(keys.length);
     expect(new Set(unknown(events).map((e) => (e as { mac: string }).mac))).toEqual(new Set(unknownMacs));
-    const raw = (await redis.xlen(regionKeys(prefix).eventStream));
-    console.log(`redis SIGKILL: ${putCount} deltas (${failedPublishes} publish attempts failed; ioredis queued the rest during the outage), converged at revision ${revision}; `
-      + `${unknownMacs.length} unknown clients → ${events.length} events delivered once each from ${raw} stream entries`);
+    const raw = await redis.xlen(regionKeys(prefix).eventStream);
+    console.log(
+      `redis SIGKILL: ${putCount} deltas (${failedPublishes} publish attempts failed; ioredis queued the rest during the outage), converged at revision ${revision}; ` +
+        `${unknownMacs.length} unknown clients → ${events.length} events delivered once each from ${raw} stream entries`,
+    );
   });
 
   const PERSIST_MAC = '52:54:00:b0:00:01';
@@ -184,7 +204,9 @@ describe('region sync under faults', () => {
     await region.publishSnapshot({ subnets: [SUBNET], reservations: [base] });
     let rackd = await startRack(prefix, rack, stateDir);
     await rackd.waitForEvent('region.sync.applied', (l) => l.revision === 1, 15_000);
-    await waitFor('applied.json', async () => (existsSync(join(stateDir, 'region', 'applied.json')) ? true : undefined));
+    await waitFor('applied.json', async () =>
+      existsSync(join(stateDir, 'region', 'applied.json')) ? true : undefined,
+    );
     await new Promise((r) => setTimeout(r, 1000));
 
     // A large snapshot (100 000 reservations in a second subnet) and deltas behind it; SIGKILL while applying them.
@@ -209,7 +231,9 @@ describe('region sync under faults', () => {
     expect(Number(loaded.revision)).toBeLessThanOrEqual(Math.max(appliedBeforeKill, 1));
     expect(rackd.events('region.status').some((l) => l.to === 'live')).toBe(false);
     expect(await leaseFor(PERSIST_MAC)).toBe('10.20.0.150');
-    console.log(`rackd SIGKILL: last applied revision logged ${appliedBeforeKill}, loaded revision ${String(loaded.revision)} from disk, served with Redis unreachable`);
+    console.log(
+      `rackd SIGKILL: last applied revision logged ${appliedBeforeKill}, loaded revision ${String(loaded.revision)} from disk, served with Redis unreachable`,
+    );
   });
 
   it('reports degraded while Redis is unreachable at start, and converges once it is back', async () => {
@@ -230,7 +254,10 @@ describe('region sync under faults', () => {
     const rack = 'rack-d';
     const { redis, region } = regionFor(prefix);
     const keys = regionKeys(prefix);
-    await region.publishSnapshot({ subnets: [SUBNET], reservations: [{ mac: '52:54:00:d0:00:01', ip: '10.20.0.171' }] });
+    await region.publishSnapshot({
+      subnets: [SUBNET],
+      reservations: [{ mac: '52:54:00:d0:00:01', ip: '10.20.0.171' }],
+    });
     const rackd = await startRack(prefix, rack);
     await rackd.waitForEvent('region.status', (l) => l.to === 'live', 15_000);
     await region.putReservation({ mac: '52:54:00:d0:00:02', ip: '10.20.0.172' });
@@ -239,13 +266,22 @@ describe('region sync under faults', () => {
 
     // A well-signed delta two revisions ahead: the rack must not apply it, but re-sync.
     const epoch = (await redis.get(keys.configEpoch)) ?? '';
-    const gap: ConfigEntry = { type: 'put-reservation', reservation: { mac: '52:54:00:d0:00:99', ip: '10.20.0.179' }, epoch, revision: current + 2, time: Date.now() };
+    const gap: ConfigEntry = {
+      type: 'put-reservation',
+      reservation: { mac: '52:54:00:d0:00:99', ip: '10.20.0.179' },
+      epoch,
+      revision: current + 2,
+      time: Date.now(),
+    };
     const from = rackd.logs.length;
     await redis.call('XADD', keys.configStream, '*', ...encodeConfigEntry(gap, SECRET, keys.configStream));
     await redis.set(keys.configRevision, String(current + 2));
     const resync = await rackd.waitForEvent('region.sync.resync', (l) => rackd.logs.indexOf(l) >= from, 10_000);
     // The region heals the history with a snapshot, as PROTOCOL.md §4.5 asks after a loss.
-    const healed = await region.publishSnapshot({ subnets: [SUBNET], reservations: [{ mac: '52:54:00:d0:00:03', ip: '10.20.0.173' }] });
+    const healed = await region.publishSnapshot({
+      subnets: [SUBNET],
+      reservations: [{ mac: '52:54:00:d0:00:03', ip: '10.20.0.173' }],
+    });
     await convergedTo(region, rack, healed.revision);
     const gapApplied = rackd.events('region.sync.applied').some((l) => l.revision === current + 2);
     expect(gapApplied, 'the delta after the gap was never applied').toBe(false);
@@ -260,11 +296,20 @@ describe('region sync under faults', () => {
     const rack = 'rack-e';
     const { redis, region } = regionFor(prefix);
     const keys = regionKeys(prefix);
-    await region.publishSnapshot({ subnets: [SUBNET], reservations: [{ mac: '52:54:00:e0:00:01', ip: '10.20.0.160' }] });
+    await region.publishSnapshot({
+      subnets: [SUBNET],
+      reservations: [{ mac: '52:54:00:e0:00:01', ip: '10.20.0.160' }],
+    });
     const rackd = await startRack(prefix, rack);
     await rackd.waitForEvent('region.status', (l) => l.to === 'live', 15_000);
     const epoch = (await redis.get(keys.configEpoch)) ?? '';
-    const evil = (revision: number, ip = '10.20.0.161'): ConfigEntry => ({ type: 'put-reservation', reservation: { mac: '52:54:00:e0:00:66', ip }, epoch, revision, time: Date.now() });
+    const evil = (revision: number, ip = '10.20.0.161'): ConfigEntry => ({
+      type: 'put-reservation',
+      reservation: { mac: '52:54:00:e0:00:66', ip },
+      epoch,
+      revision,
+      time: Date.now(),
+    });
     const xadd = (fields: string[]) => redis.call('XADD', keys.configStream, '*', ...fields);
     const from = rackd.logs.length;
 
@@ -288,8 +333,9 @@ describe('region sync under faults', () => {
     expect(await leaseFor('52:54:00:e0:00:01')).toBe('10.20.0.160');
     expect(await leaseFor('52:54:00:e0:00:66', 5000)).toBeUndefined();
 
-    const wanted = (events: RackEvent[]) => ['unsigned', 'bad-signature'].every((r) => events.some((e) => e.type === 'security' && e.reason === r))
-      && events.some((e) => e.type === 'config-refused');
+    const wanted = (events: RackEvent[]) =>
+      ['unsigned', 'bad-signature'].every((r) => events.some((e) => e.type === 'security' && e.reason === r)) &&
+      events.some((e) => e.type === 'config-refused');
     const { events } = await collectEvents(region, wanted);
     const refused = events.find((e) => e.type === 'config-refused');
     expect(refused).toMatchObject({ rack, field: expect.stringMatching(/ip/) });

@@ -49,15 +49,36 @@ describe('SIGTERM under load while Redis is away', () => {
 
   it('exits 0 with an intact journal and state, and delivers every journaled event once after restart', async () => {
     const stateDir = env.lab.tempDir('state');
-    const args = ['--redis', redisServer.url, '--rack-id', RACK, '--secret-file', writeSecretFile(env.lab.tempDir('secret')), '--prefix', PREFIX, '--state-dir', stateDir];
+    const args = [
+      '--redis',
+      redisServer.url,
+      '--rack-id',
+      RACK,
+      '--secret-file',
+      writeSecretFile(env.lab.tempDir('secret')),
+      '--prefix',
+      PREFIX,
+      '--state-dir',
+      stateDir,
+    ];
     await region.publishSnapshot({ subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }], reservations: [] });
-    let rackd = await startRackd(env.lab, env.srv, { ipamYaml: 'subnets: []\n', interfaces: [SERVER_IF], extraArgs: args });
+    let rackd = await startRackd(env.lab, env.srv, {
+      ipamYaml: 'subnets: []\n',
+      interfaces: [SERVER_IF],
+      extraArgs: args,
+    });
     await rackd.waitForEvent('region.status', (l) => l.to === 'live', 15_000);
 
     await redisServer.kill('SIGKILL');
     await rackd.waitForEvent('region.status', (l) => l.to === 'degraded', 15_000);
     // A burst of unknown clients (one event each), and SIGTERM while it is still arriving.
-    const burst = sendDiscovers(env.lab, env.cli, CLIENT_IF, Array.from({ length: BURST }, (_, i) => macFor(0x5e, i)), 2);
+    const burst = sendDiscovers(
+      env.lab,
+      env.cli,
+      CLIENT_IF,
+      Array.from({ length: BURST }, (_, i) => macFor(0x5e, i)),
+      2,
+    );
     await rackd.waitForEvent('dhcp4.unknown-client', undefined, 10_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await rackd.stop()).toBe(0);
@@ -66,7 +87,10 @@ describe('SIGTERM under load while Redis is away', () => {
     const outbox = join(stateDir, 'region', 'outbox');
     // Every line must parse: a torn or interleaved write would throw here.
     const journaled = readdirSync(outbox).flatMap((file) =>
-      readFileSync(join(outbox, file), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RackEvent),
+      readFileSync(join(outbox, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as RackEvent),
     );
     const journaledKeys = new Set(journaled.map((e) => `${e.rack}/${e.key}`));
     expect(journaled.length, 'events were journaled at shutdown').toBeGreaterThan(0);
@@ -86,7 +110,12 @@ describe('SIGTERM under load while Redis is away', () => {
     }
     await rackd.stop();
     expect(new Set(keys).size, 'no idempotency key delivered twice').toBe(keys.length);
-    expect([...journaledKeys].filter((k) => !keys.includes(k)), 'journaled events not delivered').toEqual([]);
-    console.log(`graceful stop: ${journaled.length} events journaled at SIGTERM, all delivered after the restart (${keys.length} events in all, none twice)`);
+    expect(
+      [...journaledKeys].filter((k) => !keys.includes(k)),
+      'journaled events not delivered',
+    ).toEqual([]);
+    console.log(
+      `graceful stop: ${journaled.length} events journaled at SIGTERM, all delivered after the restart (${keys.length} events in all, none twice)`,
+    );
   });
 });

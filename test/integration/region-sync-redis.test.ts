@@ -9,7 +9,14 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RedisServer, freeLoopbackPort, redisServerPrerequisite } from '../helpers/redis-server.js';
 import {
-  RegionClient, RPC_GROUP, encodeConfigEntry, encodeRpcRequest, decodeRpcReply, entriesReply, rackKeys, regionKeys,
+  RegionClient,
+  RPC_GROUP,
+  encodeConfigEntry,
+  encodeRpcRequest,
+  decodeRpcReply,
+  entriesReply,
+  rackKeys,
+  regionKeys,
 } from '../../protocol/region/index.js';
 import type { RackEvent } from '../../protocol/region/index.js';
 import { RegionSync } from '../../agent/region/region-sync.js';
@@ -19,31 +26,60 @@ const pre = redisServerPrerequisite();
 const SECRET = Buffer.from('region-sync-unit-secret-0123456789');
 const SUBNET = { cidr: '10.20.0.0/24', gateway: '10.20.0.1' };
 const res = (n: number) => ({ mac: `52:54:00:00:02:${n.toString(16).padStart(2, '0')}`, ip: `10.20.0.${n + 10}` });
-const IFACE = (n: number) => ({ name: 'rk0', index: 2, mac: '02:00:00:00:00:01', up: true, addresses: [{ family: 4 as const, address: `10.20.0.${n}`, prefixLength: 24 }] });
+const IFACE = (n: number) => ({
+  name: 'rk0',
+  index: 2,
+  mac: '02:00:00:00:00:01',
+  up: true,
+  addresses: [{ family: 4 as const, address: `10.20.0.${n}`, prefixLength: 24 }],
+});
 
 type Line = Record<string, unknown>;
 
-function capture(): { logger: pino.Logger; lines: Line[]; wait(pred: (l: Line) => boolean, ms?: number): Promise<Line> } {
+function capture(): {
+  logger: pino.Logger;
+  lines: Line[];
+  wait(pred: (l: Line) => boolean, ms?: number): Promise<Line>;
+} {
   const lines: Line[] = [];
   const waiters: { pred: (l: Line) => boolean; resolve: (l: Line) => void }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (text: string) => {
-    const line = JSON.parse(text) as Line;
-    lines.push(line);
-    for (const w of [...waiters]) {
-      if (!w.pred(line)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
-  } });
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (text: string) => {
+        const line = JSON.parse(text) as Line;
+        lines.push(line);
+        for (const w of [...waiters]) {
+          if (!w.pred(line)) continue;
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      },
+    },
+  );
   const wait = (pred: (l: Line) => boolean, ms = 10_000) => {
     const seen = lines.find(pred);
     if (seen) return Promise.resolve(seen);
     return new Promise<Line>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching log line in ${ms} ms; last: ${lines.slice(-8).map((l) => JSON.stringify(l)).join('\n')}`)), ms);
-      waiters.push({ pred, resolve: (l) => {
-        clearTimeout(timer);
-        resolve(l);
-      } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching log line in ${ms} ms; last: ${lines
+                .slice(-8)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}`,
+            ),
+          ),
+        ms,
+      );
+      waiters.push({
+        pred,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
     });
   };
   return { logger, lines, wait };
@@ -74,9 +110,19 @@ describe('RegionSync with a real redis-server', () => {
     const log = capture();
     const make = (dir = stateDir, u = url) => {
       const sync = new RegionSync({
-        redisUrl: u, rackId: 'rack-u', secret: SECRET, prefix, stateDir: dir, logger: log.logger, version: '0.1.0', blockMs: 200,
-        heartbeatMs: 500, ackCheckMs: 200, persistDebounceMs: 20,
-        rackInfo: { served: () => ({}), interfaces: () => [] }, ...overrides,
+        redisUrl: u,
+        rackId: 'rack-u',
+        secret: SECRET,
+        prefix,
+        stateDir: dir,
+        logger: log.logger,
+        version: '0.1.0',
+        blockMs: 200,
+        heartbeatMs: 500,
+        ackCheckMs: 200,
+        persistDebounceMs: 20,
+        rackInfo: { served: () => ({}), interfaces: () => [] },
+        ...overrides,
       });
       cleanups.push(() => sync.close());
       return sync;
@@ -109,7 +155,10 @@ describe('RegionSync with a real redis-server', () => {
       if (ticking) setImmediate(tick);
     };
     const stamped: Line[] = [];
-    const logger = pino({ level: 'info' }, { write: (text: string) => void stamped.push({ ...(JSON.parse(text) as Line), turns }) });
+    const logger = pino(
+      { level: 'info' },
+      { write: (text: string) => void stamped.push({ ...(JSON.parse(text) as Line), turns }) },
+    );
     const { make, region } = setup({ logger });
     cleanups.push(() => void (ticking = false));
     await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
@@ -137,7 +186,15 @@ describe('RegionSync with a real redis-server', () => {
     // A signed delta five revisions ahead, as if entries in between were lost: the rack must not apply it.
     const epoch = (await redis.get(regionKeys(prefix).configEpoch)) as string;
     const stream = regionKeys(prefix).configStream;
-    await redis.xadd(stream, '*', ...encodeConfigEntry({ type: 'put-reservation', reservation: res(9), epoch, revision: 6, time: Date.now() }, SECRET, stream));
+    await redis.xadd(
+      stream,
+      '*',
+      ...encodeConfigEntry(
+        { type: 'put-reservation', reservation: res(9), epoch, revision: 6, time: Date.now() },
+        SECRET,
+        stream,
+      ),
+    );
     await log.wait((l) => l.event === 'region.sync.resync' && l.reason === 'gap');
     expect(ipOf(sync, 9)).toBeUndefined();
     expect(sync.revision).toBe(1);
@@ -204,14 +261,23 @@ describe('RegionSync with a real redis-server', () => {
     for (let i = 0; i < 12; i++) offline.noteInterfaces([IFACE(i + 2)]);
     await offline.close();
     const sync = new RegionSync({
-      redisUrl: server.url, rackId: 'rack-u', secret: SECRET, prefix: region.keys.prefix, stateDir, logger: log.logger, version: '0.1.0',
-      blockMs: 200, rackInfo: { served: () => ({}), interfaces: () => [] },
+      redisUrl: server.url,
+      rackId: 'rack-u',
+      secret: SECRET,
+      prefix: region.keys.prefix,
+      stateDir,
+      logger: log.logger,
+      version: '0.1.0',
+      blockMs: 200,
+      rackInfo: { served: () => ({}), interfaces: () => [] },
     });
     cleanups.push(() => sync.close());
     await sync.start();
     await log.wait((l) => l.event === 'region.events.flushed');
     const delivery = await region.consumeEvents({ group: 'region', consumer: 't', blockMs: 1000 });
-    const addresses = delivery.events.flatMap((e) => (e.type === 'interfaces-changed' ? [e.interfaces[0]?.addresses[0]] : []));
+    const addresses = delivery.events.flatMap((e) =>
+      e.type === 'interfaces-changed' ? [e.interfaces[0]?.addresses[0]] : [],
+    );
     expect(addresses).toEqual(Array.from({ length: 12 }, (_, i) => `10.20.0.${i + 2}/24`));
   });
 
@@ -220,14 +286,32 @@ describe('RegionSync with a real redis-server', () => {
     const keys = rackKeys('rack-u', prefix);
     await redis.call('XGROUP', 'CREATE', keys.rpc, RPC_GROUP, '0', 'MKSTREAM');
     const now = Date.now();
-    await redis.xadd(keys.rpc, '*', ...encodeRpcRequest({ id: 'pending-1', method: 'ping', params: {}, time: now, deadline: now + 60_000 }, SECRET, keys.rpc));
-    await redis.xadd(keys.rpc, '*', ...encodeRpcRequest({ id: 'late-1', method: 'ping', params: {}, time: now - 5000, deadline: now - 1000 }, SECRET, keys.rpc));
+    await redis.xadd(
+      keys.rpc,
+      '*',
+      ...encodeRpcRequest(
+        { id: 'pending-1', method: 'ping', params: {}, time: now, deadline: now + 60_000 },
+        SECRET,
+        keys.rpc,
+      ),
+    );
+    await redis.xadd(
+      keys.rpc,
+      '*',
+      ...encodeRpcRequest(
+        { id: 'late-1', method: 'ping', params: {}, time: now - 5000, deadline: now - 1000 },
+        SECRET,
+        keys.rpc,
+      ),
+    );
     // The dead incarnation's read: both requests now sit in its pending list.
     await redis.call('XREADGROUP', 'GROUP', RPC_GROUP, 'rack-u', 'COUNT', 10, 'STREAMS', keys.rpc, '>');
     const sync = make();
     await sync.start();
     await log.wait((l) => l.event === 'region.rpc' && l.id === 'late-1');
-    const replies = entriesReply(await redis.call('XRANGE', keys.rpcReplies, '-', '+')).map((e) => decodeRpcReply(e.fields ?? [], SECRET, keys.rpcReplies));
+    const replies = entriesReply(await redis.call('XRANGE', keys.rpcReplies, '-', '+')).map((e) =>
+      decodeRpcReply(e.fields ?? [], SECRET, keys.rpcReplies),
+    );
     const byId = new Map(replies.flatMap((r) => (r.ok ? [[r.value.id, r.value]] : [])));
     expect(byId.get('pending-1')).toMatchObject({ ok: true, result: { rack: 'rack-u', version: '0.1.0' } });
     expect(byId.get('late-1')).toMatchObject({ ok: false, error: { code: 'deadline-exceeded' } });

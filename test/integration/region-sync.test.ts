@@ -58,7 +58,18 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
     redis = new Redis(redisServer.url);
     region = new RegionClient(redis, { secret: Buffer.from(SECRET), prefix: PREFIX });
     // One state dir for both runs (startRackd makes a fresh one each time; a later --state-dir wins).
-    args = ['--redis', `unix://${socket}`, '--rack-id', RACK, '--secret-file', secretFile, '--prefix', PREFIX, '--state-dir', join(dir, 'state')];
+    args = [
+      '--redis',
+      `unix://${socket}`,
+      '--rack-id',
+      RACK,
+      '--secret-file',
+      secretFile,
+      '--prefix',
+      PREFIX,
+      '--state-dir',
+      join(dir, 'state'),
+    ];
     rackd = await startRackd(env.lab, env.srv, { ipamYaml: 'subnets: []\n', interfaces: [SERVER_IF], extraArgs: args });
   }, 30_000);
 
@@ -92,7 +103,9 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
     expect(line).toMatchObject({ change: 'put-reservation', mac: B.mac, ip: B.ip });
     expect(await leaseFor(B.mac)).toBe(B.ip);
     const servedMs = Date.now() - published;
-    console.log(`publish → applied ${appliedMs} ms; publish → leased by udhcpc ${servedMs} ms (includes udhcpc's DISCOVER/REQUEST)`);
+    console.log(
+      `publish → applied ${appliedMs} ms; publish → leased by udhcpc ${servedMs} ms (includes udhcpc's DISCOVER/REQUEST)`,
+    );
     expect(appliedMs).toBeLessThan(1000);
   });
 
@@ -104,7 +117,22 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
   });
 
   it('refuses an unsigned entry and a conflicting one, reports them, and keeps serving', async () => {
-    await redis.xadd(regionKeys(PREFIX).configStream, '*', 'v', '1.0', 'type', 'delete-reservation', 'epoch', 'x', 'rev', '99', 'ts', '1', 'data', `{"mac":"${A.mac}"}`);
+    await redis.xadd(
+      regionKeys(PREFIX).configStream,
+      '*',
+      'v',
+      '1.0',
+      'type',
+      'delete-reservation',
+      'epoch',
+      'x',
+      'rev',
+      '99',
+      'ts',
+      '1',
+      'data',
+      `{"mac":"${A.mac}"}`,
+    );
     const unsigned = await rackd.waitForEvent('region.refused', (l) => l.kind === 'unsigned');
     expect(unsigned.field).toBe('sig');
     // A's address for another MAC: signed and valid, but it would give one address to two MACs.
@@ -141,8 +169,16 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
       events.push(...delivery.events);
       await delivery.ack();
     }
-    for (const type of wanted) expect(events.some((e) => e.type === type), `no ${type} event in ${JSON.stringify(events.map((e) => e.type))}`).toBe(true);
-    expect(events.find((e) => e.type === 'dhcp-activity' && e.mac === A.mac)).toMatchObject({ rack: RACK, ip: A.ip, interface: SERVER_IF });
+    for (const type of wanted)
+      expect(
+        events.some((e) => e.type === type),
+        `no ${type} event in ${JSON.stringify(events.map((e) => e.type))}`,
+      ).toBe(true);
+    expect(events.find((e) => e.type === 'dhcp-activity' && e.mac === A.mac)).toMatchObject({
+      rack: RACK,
+      ip: A.ip,
+      interface: SERVER_IF,
+    });
     expect(events.some((e) => e.type === 'unknown-client' && e.mac === B.mac)).toBe(true);
     await rackd.waitForEvent('region.events.flushed');
   });

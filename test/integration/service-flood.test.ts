@@ -44,13 +44,27 @@ describe('DHCPv4 under a random-MAC DISCOVER flood', () => {
     // perfdhcp relays from this address (giaddr), so the flood selects the served subnet like a real one.
     await lab.addAddress(cli, CLIENT_IF, '10.20.0.200/24');
     rackd = await startRackd(lab, srv, { ipamYaml: IPAM, interfaces: [SERVER_IF], extraArgs: ['--log-level', 'info'] });
-    const perf = lab.spawn(cli, 'perfdhcp', ['-4', '-l', CLIENT_IF, '-r', '50000', '-R', '1000000', '-p', '14', '10.20.0.1']);
+    const perf = lab.spawn(cli, 'perfdhcp', [
+      '-4',
+      '-l',
+      CLIENT_IF,
+      '-r',
+      '50000',
+      '-R',
+      '1000000',
+      '-p',
+      '14',
+      '10.20.0.1',
+    ]);
     perf.stdout?.setEncoding('utf8').on('data', (chunk: string) => (perfOutput += chunk));
     await new Promise((r) => setTimeout(r, 2_000));
     const started = Date.now();
     lease = await dhclient(lab, cli, CLIENT_IF, { timeoutMs: 10_000 });
     leaseMs = Date.now() - started;
-    const scraped = await lab.exec(srv, 'node', ['-e', 'fetch("http://127.0.0.1:9467/metrics").then(r=>r.text()).then(t=>process.stdout.write(t))']);
+    const scraped = await lab.exec(srv, 'node', [
+      '-e',
+      'fetch("http://127.0.0.1:9467/metrics").then(r=>r.text()).then(t=>process.stdout.write(t))',
+    ]);
     metrics = scraped.stdout;
     // Still under load: SIGTERM must end it cleanly.
     exitCode = await rackd.stop();
@@ -71,7 +85,9 @@ describe('DHCPv4 under a random-MAC DISCOVER flood', () => {
     const globalDrops = metricValue(metrics, /^rackd_dhcp4_dropped_total\{reason="rate-limit-global"\}/);
     expect(discovers, metrics).toBeGreaterThan(5_000);
     expect(globalDrops, metrics).toBeGreaterThan(1_000);
-    console.log(`flood: ${discovers} DISCOVERs received, ${globalDrops} dropped by rate-limit-global, lease in ${leaseMs} ms`);
+    console.log(
+      `flood: ${discovers} DISCOVERs received, ${globalDrops} dropped by rate-limit-global, lease in ${leaseMs} ms`,
+    );
     expect(metricValue(metrics, /^rackd_dhcp4_sent_total\{type="ACK"\}/)).toBeGreaterThanOrEqual(1);
   });
 

@@ -19,7 +19,10 @@ describe('make install / make uninstall (DESTDIR)', () => {
   beforeAll(async () => {
     pre.assertReady();
     dest = mkdtempSync(join(tmpdir(), 'rks-install-'));
-    await run('make', ['-C', REPO_ROOT, 'install', `DESTDIR=${dest}`], { timeout: 240_000, maxBuffer: 16 * 1024 * 1024 });
+    await run('make', ['-C', REPO_ROOT, 'install', `DESTDIR=${dest}`], {
+      timeout: 240_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
   }, 300_000);
 
   afterAll(() => {
@@ -30,19 +33,28 @@ describe('make install / make uninstall (DESTDIR)', () => {
     const prefix = join(dest, 'opt/rackd');
     expect(existsSync(join(prefix, 'node_modules/pcap'))).toBe(true);
     expect(existsSync(join(prefix, 'node_modules/vitest'))).toBe(false);
-    const { stdout } = await run(join(prefix, 'bin/rackd.js'), ['check-config', '--ipam', join(dest, 'etc/rackd/ipam.yaml')]);
+    const { stdout } = await run(join(prefix, 'bin/rackd.js'), [
+      'check-config',
+      '--ipam',
+      join(dest, 'etc/rackd/ipam.yaml'),
+    ]);
     expect(stdout).toMatch(/ipam\.yaml: OK/);
     // The native modules load from the installed tree, not from the checkout.
     await run(process.execPath, ['-e', `require(${JSON.stringify(join(prefix, 'node_modules/pcap'))})`]);
     // The batching UDP addon too, found where the installed daemon looks for it (dist/agent/net → native/).
-    const found = await run(process.execPath, ['--input-type=module', '-e',
-      `const m = await import(${JSON.stringify(join(prefix, 'dist/agent/net/udp4-batch-socket.js'))}); const r = m.udpBatchAddon(); process.stdout.write(r.addon ? 'loaded ' + r.addon.BATCH : 'missing ' + r.error)`]);
+    const found = await run(process.execPath, [
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(join(prefix, 'dist/agent/net/udp4-batch-socket.js'))}); const r = m.udpBatchAddon(); process.stdout.write(r.addon ? 'loaded ' + r.addon.BATCH : 'missing ' + r.error)`,
+    ]);
     expect(found.stdout).toBe('loaded 64');
   });
 
   it('installs a unit that verifies and example configs', async () => {
     const unit = join(dest, 'etc/systemd/system/rackd.service');
-    expect(readFileSync(unit, 'utf8')).toContain('ExecStart=/usr/bin/node /opt/rackd/bin/rackd.js run --config /etc/rackd/rackd.yaml');
+    expect(readFileSync(unit, 'utf8')).toContain(
+      'ExecStart=/usr/bin/node /opt/rackd/bin/rackd.js run --config /etc/rackd/rackd.yaml',
+    );
     await run('systemd-analyze', ['verify', unit]);
     expect(existsSync(join(dest, 'etc/rackd/rackd.yaml'))).toBe(true);
   });

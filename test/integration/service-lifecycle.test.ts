@@ -106,7 +106,13 @@ describe('rackd as a service: sd_notify and hot-plug', () => {
   });
 
   it('serves a veth created after start: its client gets the reservation', () => {
-    expect(lease?.ip, rackd.logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')).toBe('10.21.0.33');
+    expect(
+      lease?.ip,
+      rackd.logs
+        .slice(-10)
+        .map((l) => JSON.stringify(l))
+        .join('\n'),
+    ).toBe('10.21.0.33');
     expect(statusWith?.interfaces).toEqual([SERVER_IF, 'rkh1']);
   });
 

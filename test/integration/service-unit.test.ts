@@ -29,7 +29,14 @@ describe('systemd/rackd.service hardening', () => {
   });
 
   it('is a notify service with a watchdog, restarted on failure, under its own user', () => {
-    for (const line of ['Type=notify', 'NotifyAccess=main', 'Restart=on-failure', 'DynamicUser=yes', 'ProtectSystem=strict', 'SystemCallFilter=@system-service']) {
+    for (const line of [
+      'Type=notify',
+      'NotifyAccess=main',
+      'Restart=on-failure',
+      'DynamicUser=yes',
+      'ProtectSystem=strict',
+      'SystemCallFilter=@system-service',
+    ]) {
       expect(unit).toMatch(new RegExp(`^${line}$`, 'm'));
     }
     expect(unit).toMatch(/^WatchdogSec=\d+s$/m);
@@ -41,7 +48,7 @@ describe('systemd/rackd.service hardening', () => {
     expect(unit).toMatch(/^CapabilityBoundingSet=CAP_NET_RAW CAP_NET_BIND_SERVICE$/m);
   });
 
-  it('stops within TimeoutStopSec: rackd\'s own stop deadline (12 s) is shorter', () => {
+  it("stops within TimeoutStopSec: rackd's own stop deadline (12 s) is shorter", () => {
     const timeout = Number(/^TimeoutStopSec=(\d+)s$/m.exec(unit)?.[1]);
     expect(timeout).toBeGreaterThan(12);
   });

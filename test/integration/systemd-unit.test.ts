@@ -74,7 +74,7 @@ describe('systemd/rackd.service', () => {
 
   // As shipped, ExecStart names /opt/rackd/bin/rackd.js, which verify never opens (it only checks that
   // /usr/bin/node is executable). The copy points at files that exist here, so the check covers them too.
-  it('passes verify with ExecStart pointing at this checkout\'s bin/rackd.js via this node', async () => {
+  it("passes verify with ExecStart pointing at this checkout's bin/rackd.js via this node", async () => {
     const [, script, ...args] = execStart(unitText);
     expect(script).toMatch(/\/bin\/rackd\.js$/);
     const local = unitText.replace(/^ExecStart=.*$/m, `ExecStart=${process.execPath} ${RACKD_BIN} ${args.join(' ')}`);
@@ -85,7 +85,7 @@ describe('systemd/rackd.service', () => {
     expect(verdict.code, verdict.output).toBe(0);
   });
 
-  it('ExecStart\'s command line is one the rackd CLI accepts', async () => {
+  it("ExecStart's command line is one the rackd CLI accepts", async () => {
     const [, , ...args] = execStart(unitText);
     // --help is parsed after every other flag, so an unknown flag or subcommand still fails here.
     const { stdout } = await execFileAsync(process.execPath, [RACKD_BIN, ...args, '--help'], { timeout: 30_000 });

@@ -31,27 +31,80 @@ const str = { type: 'string' } as const;
 const bool = { type: 'boolean' } as const;
 
 export const COMMANDS: readonly CommandSpec[] = [
-  { words: ['snapshot', 'push'], positionals: [1, 1], synopsis: 'snapshot push IPAM.yaml', summary: 'validate an IPAM file (the standalone format) and publish it as the full config', options: {} },
   {
-    words: ['reservation', 'put'], positionals: [0, 0], synopsis: 'reservation put --mac MAC --ip IP [--hostname H] [--subnet CIDR] [--client-id HEX]',
-    summary: 'create or replace the reservation of MAC (in its subnet)', options: { mac: str, ip: str, hostname: str, subnet: str, 'client-id': str }, required: ['mac', 'ip'],
+    words: ['snapshot', 'push'],
+    positionals: [1, 1],
+    synopsis: 'snapshot push IPAM.yaml',
+    summary: 'validate an IPAM file (the standalone format) and publish it as the full config',
+    options: {},
   },
   {
-    words: ['reservation', 'delete'], positionals: [0, 0], synopsis: 'reservation delete --mac MAC [--subnet CIDR]',
-    summary: "delete MAC's reservations (in every subnet, or in CIDR)", options: { mac: str, subnet: str }, required: ['mac'],
+    words: ['reservation', 'put'],
+    positionals: [0, 0],
+    synopsis: 'reservation put --mac MAC --ip IP [--hostname H] [--subnet CIDR] [--client-id HEX]',
+    summary: 'create or replace the reservation of MAC (in its subnet)',
+    options: { mac: str, ip: str, hostname: str, subnet: str, 'client-id': str },
+    required: ['mac', 'ip'],
   },
   {
-    words: ['subnet', 'put'], positionals: [0, 0],
-    synopsis: 'subnet put [--file SUBNET.yaml] [--cidr CIDR] [--gateway IP] [--server-ip IP] [--vid N] [--dns-servers IP,…] [--domain D] [--lease-time S] [--mtu N]',
+    words: ['reservation', 'delete'],
+    positionals: [0, 0],
+    synopsis: 'reservation delete --mac MAC [--subnet CIDR]',
+    summary: "delete MAC's reservations (in every subnet, or in CIDR)",
+    options: { mac: str, subnet: str },
+    required: ['mac'],
+  },
+  {
+    words: ['subnet', 'put'],
+    positionals: [0, 0],
+    synopsis:
+      'subnet put [--file SUBNET.yaml] [--cidr CIDR] [--gateway IP] [--server-ip IP] [--vid N] [--dns-servers IP,…] [--domain D] [--lease-time S] [--mtu N]',
     summary: 'create or replace a subnet (flags override the file), keeping its reservations',
-    options: { file: str, cidr: str, gateway: str, 'server-ip': str, vid: str, 'dns-servers': str, domain: str, 'lease-time': str, mtu: str },
+    options: {
+      file: str,
+      cidr: str,
+      gateway: str,
+      'server-ip': str,
+      vid: str,
+      'dns-servers': str,
+      domain: str,
+      'lease-time': str,
+      mtu: str,
+    },
   },
-  { words: ['subnet', 'delete'], positionals: [0, 0], synopsis: 'subnet delete --cidr CIDR', summary: 'delete a subnet and the reservations in it', options: { cidr: str }, required: ['cidr'] },
-  { words: ['revision'], positionals: [0, 0], synopsis: 'revision', summary: "print the region's last published revision", options: {} },
-  { words: ['call'], positionals: [2, 3], synopsis: "call RACK METHOD ['{JSON params}']", summary: 'call METHOD on RACK and print its JSON result', options: {} },
-  { words: ['racks'], positionals: [0, 0], synopsis: 'racks [--json]', summary: 'list racks seen, with their sync state and revision', options: { json: bool } },
   {
-    words: ['events', 'tail'], positionals: [0, 0], synopsis: 'events tail [--group G] [--consumer C] [--max N] [--idle-exit MS]',
+    words: ['subnet', 'delete'],
+    positionals: [0, 0],
+    synopsis: 'subnet delete --cidr CIDR',
+    summary: 'delete a subnet and the reservations in it',
+    options: { cidr: str },
+    required: ['cidr'],
+  },
+  {
+    words: ['revision'],
+    positionals: [0, 0],
+    synopsis: 'revision',
+    summary: "print the region's last published revision",
+    options: {},
+  },
+  {
+    words: ['call'],
+    positionals: [2, 3],
+    synopsis: "call RACK METHOD ['{JSON params}']",
+    summary: 'call METHOD on RACK and print its JSON result',
+    options: {},
+  },
+  {
+    words: ['racks'],
+    positionals: [0, 0],
+    synopsis: 'racks [--json]',
+    summary: 'list racks seen, with their sync state and revision',
+    options: { json: bool },
+  },
+  {
+    words: ['events', 'tail'],
+    positionals: [0, 0],
+    synopsis: 'events tail [--group G] [--consumer C] [--max N] [--idle-exit MS]',
     summary: 'print rack events as JSON lines, read through consumer group G (default rackctl)',
     options: { group: str, consumer: str, max: str, 'idle-exit': str },
   },
@@ -65,7 +118,10 @@ export interface ParsedCommand {
   positionals: string[];
 }
 
-export type ParseOutcome = { kind: 'command'; parsed: ParsedCommand } | { kind: 'help'; command?: CommandSpec } | { kind: 'usage-error'; message: string; command?: CommandSpec };
+export type ParseOutcome =
+  | { kind: 'command'; parsed: ParsedCommand }
+  | { kind: 'help'; command?: CommandSpec }
+  | { kind: 'usage-error'; message: string; command?: CommandSpec };
 
 /** Every flag any command knows, so flags may come before or after the command words. */
 function allOptions(): Record<string, OptionSpec> {
@@ -76,7 +132,8 @@ function allOptions(): Record<string, OptionSpec> {
 
 function findCommand(positionals: string[]): CommandSpec | undefined {
   // Longest match first, so a one-word command never shadows a two-word one.
-  return [...COMMANDS].sort((a, b) => b.words.length - a.words.length)
+  return [...COMMANDS]
+    .sort((a, b) => b.words.length - a.words.length)
     .find((c) => c.words.every((word, i) => positionals[i] === word));
 }
 
@@ -84,7 +141,8 @@ function commandGroupHint(positionals: string[]): string {
   const first = positionals[0];
   const group = COMMANDS.filter((c) => c.words[0] === first && c.words.length > 1);
   if (first === undefined) return 'no command given';
-  if (group.length > 0) return `'${positionals.slice(0, 2).join(' ')}' is not a command: use ${group.map((c) => `'${c.words.join(' ')}'`).join(' or ')}`;
+  if (group.length > 0)
+    return `'${positionals.slice(0, 2).join(' ')}' is not a command: use ${group.map((c) => `'${c.words.join(' ')}'`).join(' or ')}`;
   return `unknown command '${first}'`;
 }
 
@@ -99,18 +157,24 @@ export function parseRackctlArgs(argv: readonly string[]): ParseOutcome {
     return { kind: 'usage-error', message: (error as Error).message };
   }
   const command = findCommand(words);
-  if (command === undefined) return values.help ? { kind: 'help' } : { kind: 'usage-error', message: commandGroupHint(words) };
+  if (command === undefined)
+    return values.help ? { kind: 'help' } : { kind: 'usage-error', message: commandGroupHint(words) };
   if (values.help) return { kind: 'help', command };
   const allowed = new Set([...Object.keys(GLOBAL_OPTIONS), ...Object.keys(command.options)]);
   const name = command.words.join(' ');
   const stray = Object.keys(values).find((key) => !allowed.has(key));
-  if (stray !== undefined) return { kind: 'usage-error', message: `option --${stray} does not apply to '${name}'`, command };
+  if (stray !== undefined)
+    return { kind: 'usage-error', message: `option --${stray} does not apply to '${name}'`, command };
   const missing = (command.required ?? []).find((key) => values[key] === undefined);
   if (missing !== undefined) return { kind: 'usage-error', message: `'${name}' needs --${missing}`, command };
   const positionals = words.slice(command.words.length);
   const [min, max] = command.positionals;
   if (positionals.length < min || positionals.length > max) {
-    return { kind: 'usage-error', message: `'${name}' takes ${min === max ? min : `${min}–${max}`} argument${max === 1 ? '' : 's'}, got ${positionals.length}: ${command.synopsis}`, command };
+    return {
+      kind: 'usage-error',
+      message: `'${name}' takes ${min === max ? min : `${min}–${max}`} argument${max === 1 ? '' : 's'}, got ${positionals.length}: ${command.synopsis}`,
+      command,
+    };
   }
   return { kind: 'command', parsed: { command, values, positionals } };
 }
@@ -119,7 +183,8 @@ export function parseRackctlArgs(argv: readonly string[]): ParseOutcome {
 export function integerFlag(values: OptionValues, name: string, min = 0): number | undefined | Error {
   const text = values[name];
   if (text === undefined || typeof text === 'boolean') return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) return new Error(`--${name} must be a whole number ≥ ${min}, got '${text}'`);
+  if (!/^\d+$/.test(text) || Number(text) < min)
+    return new Error(`--${name} must be a whole number ≥ ${min}, got '${text}'`);
   return Number(text);
 }
 

@@ -21,14 +21,24 @@ export const snapshotPush: CommandHandler = async (ctx, { positionals }) => {
   }
   const { subnets, reservations } = parsed.ipam;
   const result = await (await ctx.client()).publishSnapshot(parsed.ipam);
-  for (const line of formatPublished(`snapshot of ${path}: ${subnets.length} subnets, ${reservations.length} reservations`, result)) ctx.io.out(line);
+  for (const line of formatPublished(
+    `snapshot of ${path}: ${subnets.length} subnets, ${reservations.length} reservations`,
+    result,
+  ))
+    ctx.io.out(line);
   return EXIT.ok;
 };
 
 /** Only the flags given, so the schema (not rackctl) decides what a reservation needs. */
 export function reservationFromFlags(values: OptionValues): Reservation {
   const reservation: Record<string, string> = {};
-  for (const [flag, key] of [['mac', 'mac'], ['ip', 'ip'], ['hostname', 'hostname'], ['subnet', 'subnet'], ['client-id', 'client_id']] as const) {
+  for (const [flag, key] of [
+    ['mac', 'mac'],
+    ['ip', 'ip'],
+    ['hostname', 'hostname'],
+    ['subnet', 'subnet'],
+    ['client-id', 'client_id'],
+  ] as const) {
     const value = stringFlag(values, flag);
     if (value !== undefined) reservation[key] = value;
   }
@@ -38,7 +48,8 @@ export function reservationFromFlags(values: OptionValues): Reservation {
 export const reservationPut: CommandHandler = async (ctx, { values }) => {
   const reservation = reservationFromFlags(values);
   const result = await (await ctx.client()).putReservation(reservation);
-  for (const line of formatPublished(`put-reservation ${reservation.mac} → ${reservation.ip}`, result)) ctx.io.out(line);
+  for (const line of formatPublished(`put-reservation ${reservation.mac} → ${reservation.ip}`, result))
+    ctx.io.out(line);
   return EXIT.ok;
 };
 
@@ -46,7 +57,8 @@ export const reservationDelete: CommandHandler = async (ctx, { values }) => {
   const mac = stringFlag(values, 'mac') ?? '';
   const subnet = stringFlag(values, 'subnet');
   const result = await (await ctx.client()).deleteReservation(mac, subnet);
-  for (const line of formatPublished(`delete-reservation ${mac}${subnet === undefined ? '' : ` in ${subnet}`}`, result)) ctx.io.out(line);
+  for (const line of formatPublished(`delete-reservation ${mac}${subnet === undefined ? '' : ` in ${subnet}`}`, result))
+    ctx.io.out(line);
   return EXIT.ok;
 };
 
@@ -67,21 +79,36 @@ export async function subnetFromInput(values: OptionValues): Promise<Subnet4Conf
     const read = await readYamlFile(file);
     if (!read.ok) throw new SettingsError(read.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
     if (typeof read.value !== 'object' || read.value === null || Array.isArray(read.value)) {
-      throw new SettingsError(`${file} must hold one subnet as a mapping (cidr: …, gateway: …), not a list or a scalar`);
+      throw new SettingsError(
+        `${file} must hold one subnet as a mapping (cidr: …, gateway: …), not a list or a scalar`,
+      );
     }
     subnet = { ...(read.value as Record<string, unknown>) };
   }
-  const text: [string, string][] = [['cidr', 'cidr'], ['gateway', 'gateway'], ['server-ip', 'server_ip'], ['domain', 'domain']];
+  const text: [string, string][] = [
+    ['cidr', 'cidr'],
+    ['gateway', 'gateway'],
+    ['server-ip', 'server_ip'],
+    ['domain', 'domain'],
+  ];
   for (const [flag, key] of text) {
     const value = stringFlag(values, flag);
     if (value !== undefined) subnet[key] = value;
   }
-  for (const [flag, key] of [['vid', 'vid'], ['lease-time', 'lease_time'], ['mtu', 'mtu']] as const) {
+  for (const [flag, key] of [
+    ['vid', 'vid'],
+    ['lease-time', 'lease_time'],
+    ['mtu', 'mtu'],
+  ] as const) {
     const value = numberFlag(values, flag);
     if (value !== undefined) subnet[key] = value;
   }
   const dns = stringFlag(values, 'dns-servers');
-  if (dns !== undefined) subnet.dns_servers = dns.split(',').map((s) => s.trim()).filter(Boolean);
+  if (dns !== undefined)
+    subnet.dns_servers = dns
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (subnet.cidr === undefined) throw new SettingsError("'subnet put' needs --cidr (or a cidr: line in --file)");
   return subnet as unknown as Subnet4Config | Subnet6Config;
 }

@@ -34,12 +34,19 @@ export class UnreachableError extends Error {
 
 export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): ConnectionSettings {
   const redisUrl = stringFlag(values, 'redis') ?? env.RACKD_REDIS ?? DEFAULT_REDIS_URL;
-  if (!/^rediss?:\/\/\S+$/.test(redisUrl)) throw new SettingsError(`--redis '${redisUrl}' is not a Redis URL: use redis://host:6379 (or rediss:// for TLS)`);
+  if (!/^rediss?:\/\/\S+$/.test(redisUrl))
+    throw new SettingsError(`--redis '${redisUrl}' is not a Redis URL: use redis://host:6379 (or rediss:// for TLS)`);
   const prefix = stringFlag(values, 'prefix') ?? env.RACKD_PREFIX ?? DEFAULT_PREFIX;
-  if (!isValidPrefix(prefix)) throw new SettingsError(`--prefix '${prefix}' is invalid: use 1–64 of A-Z a-z 0-9 . _ : - (no braces)`);
+  if (!isValidPrefix(prefix))
+    throw new SettingsError(`--prefix '${prefix}' is invalid: use 1–64 of A-Z a-z 0-9 . _ : - (no braces)`);
   const timeout = integerFlag(values, 'timeout', 1);
   if (timeout instanceof Error) throw new SettingsError(timeout.message);
-  return { redisUrl, prefix, secretFile: stringFlag(values, 'secret-file') ?? env.RACKD_SECRET_FILE ?? DEFAULT_SECRET_FILE, timeoutMs: timeout ?? 5000 };
+  return {
+    redisUrl,
+    prefix,
+    secretFile: stringFlag(values, 'secret-file') ?? env.RACKD_SECRET_FILE ?? DEFAULT_SECRET_FILE,
+    timeoutMs: timeout ?? 5000,
+  };
 }
 
 /** Throws SettingsError naming the flag when the file is missing, unreadable or too short. */
@@ -50,7 +57,9 @@ export function loadSecret(path: string): Buffer {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
-    throw new SettingsError(`secret file ${path} ${why}: pass --secret-file FILE (the file the racks' secret_file names)`);
+    throw new SettingsError(
+      `secret file ${path} ${why}: pass --secret-file FILE (the file the racks' secret_file names)`,
+    );
   }
   try {
     return parseSecret(bytes);
@@ -61,14 +70,20 @@ export function loadSecret(path: string): Buffer {
 
 /** The URL without its password, for messages. */
 export function redactUrl(url: string): string {
-  return url.replace(/^(rediss?:\/\/)([^@/]*)@/, (_all, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`);
+  return url.replace(
+    /^(rediss?:\/\/)([^@/]*)@/,
+    (_all, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,
+  );
 }
 
 /**
  * Connected, or UnreachableError. One attempt: a CLI should say "unreachable" promptly, not queue commands
  * while ioredis reconnects forever. `reconnect` (events tail) keeps ioredis's backoff after the first connect.
  */
-export async function connectRedis(settings: ConnectionSettings, options: { reconnect?: boolean } = {}): Promise<Redis> {
+export async function connectRedis(
+  settings: ConnectionSettings,
+  options: { reconnect?: boolean } = {},
+): Promise<Redis> {
   const redis = new Redis(settings.redisUrl, {
     lazyConnect: true,
     connectTimeout: settings.timeoutMs,
@@ -82,7 +97,9 @@ export async function connectRedis(settings: ConnectionSettings, options: { reco
   } catch (error) {
     redis.disconnect();
     const why = (lastError ?? (error as Error)).message;
-    throw new UnreachableError(`cannot reach Redis at ${redactUrl(settings.redisUrl)} (${why}): check --redis and that redis-server is running`);
+    throw new UnreachableError(
+      `cannot reach Redis at ${redactUrl(settings.redisUrl)} (${why}): check --redis and that redis-server is running`,
+    );
   }
   return redis;
 }

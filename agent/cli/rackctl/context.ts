@@ -26,7 +26,11 @@ export interface CommandContext {
 export type CommandHandler = (ctx: CommandContext, parsed: ParsedCommand) => Promise<number>;
 
 /** A context whose close() disconnects what client() opened; the secret is read at the first connect. */
-export function createContext(io: CommandIo, settings: ConnectionSettings, signal: AbortSignal): CommandContext & { close(): void } {
+export function createContext(
+  io: CommandIo,
+  settings: ConnectionSettings,
+  signal: AbortSignal,
+): CommandContext & { close(): void } {
   let redis: Redis | undefined;
   let client: RegionClient | undefined;
   return {

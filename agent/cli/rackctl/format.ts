@@ -16,14 +16,19 @@ export function publishedAt(entryId: string): number {
 export function formatPublished(what: string, result: PublishResult): string[] {
   const lines = [`published revision ${result.revision} (${what}): epoch ${result.epoch}, entry ${result.entryId}`];
   if (result.streamLength > SNAPSHOT_HINT_STREAM_LENGTH) {
-    lines.push(`note: the config stream holds ${result.streamLength} entries; publish a snapshot (rackctl snapshot push) so racks that re-sync replay less`);
+    lines.push(
+      `note: the config stream holds ${result.streamLength} entries; publish a snapshot (rackctl snapshot push) so racks that re-sync replay less`,
+    );
   }
   return lines;
 }
 
 export function formatProblems(problems: readonly IpamProblem[], source: string): string[] {
   const count = problems.length;
-  return [...problems.map((p) => `${p.path}: ${p.message}`), `${source}: ${count} problem${count === 1 ? '' : 's'}; nothing was published`];
+  return [
+    ...problems.map((p) => `${p.path}: ${p.message}`),
+    `${source}: ${count} problem${count === 1 ? '' : 's'}; nothing was published`,
+  ];
 }
 
 function ago(ms: number): string {
@@ -47,13 +52,25 @@ export function formatRacksTable(racks: readonly RackInfo[], now: number): strin
     ago(now - r.lastSeen),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   const problems = racks.filter((r) => r.problem !== undefined).map((r) => `${r.rack}: status refused: ${r.problem}`);
   return [line(header), ...rows.map(line), ...problems];
 }
 
 export function racksJson(racks: readonly RackInfo[]): string {
-  return JSON.stringify(racks.map((r) => ({ rack: r.rack, online: r.online, last_seen: r.lastSeen, ...(r.status ? { status: r.status } : {}), ...(r.problem ? { problem: r.problem } : {}) })));
+  return JSON.stringify(
+    racks.map((r) => ({
+      rack: r.rack,
+      online: r.online,
+      last_seen: r.lastSeen,
+      ...(r.status ? { status: r.status } : {}),
+      ...(r.problem ? { problem: r.problem } : {}),
+    })),
+  );
 }
 
 /**
@@ -63,8 +80,13 @@ export function racksJson(racks: readonly RackInfo[]): string {
 export function formatDelivered(entry: DeliveredEntry): { out: string[]; err: string[] } {
   const out = entry.events.map((event) => JSON.stringify({ entry: entry.id, ...event }));
   const err: string[] = [];
-  if (entry.refused) err.push(`entry ${entry.id} refused (${entry.refused.kind}) at ${entry.refused.field}: ${entry.refused.message}`);
-  for (const s of entry.skipped) err.push(`entry ${entry.id}${entry.rack ? ` from ${entry.rack}` : ''}: event skipped at ${s.field}: ${s.message}`);
-  if (entry.duplicates > 0) err.push(`entry ${entry.id}: ${entry.duplicates} duplicate event${entry.duplicates === 1 ? '' : 's'} (idempotency key already delivered) dropped`);
+  if (entry.refused)
+    err.push(`entry ${entry.id} refused (${entry.refused.kind}) at ${entry.refused.field}: ${entry.refused.message}`);
+  for (const s of entry.skipped)
+    err.push(`entry ${entry.id}${entry.rack ? ` from ${entry.rack}` : ''}: event skipped at ${s.field}: ${s.message}`);
+  if (entry.duplicates > 0)
+    err.push(
+      `entry ${entry.id}: ${entry.duplicates} duplicate event${entry.duplicates === 1 ? '' : 's'} (idempotency key already delivered) dropped`,
+    );
   return { out, err };
 }

@@ -7,7 +7,14 @@ import type { CommandSpec } from './args.js';
 import { SettingsError, UnreachableError, resolveSettings } from './connection.js';
 import { EXIT, createContext } from './context.js';
 import type { CommandHandler, CommandIo } from './context.js';
-import { revision, reservationDelete, reservationPut, snapshotPush, subnetDelete, subnetPut } from './config-commands.js';
+import {
+  revision,
+  reservationDelete,
+  reservationPut,
+  snapshotPush,
+  subnetDelete,
+  subnetPut,
+} from './config-commands.js';
 import { formatProblems } from './format.js';
 import { call, eventsTail, racks } from './rack-commands.js';
 
@@ -25,7 +32,8 @@ const HANDLERS: Readonly<Record<string, CommandHandler>> = {
 
 // Every declared command has a handler; checked at load so a new row in COMMANDS cannot ship unwired.
 for (const command of COMMANDS) {
-  if (HANDLERS[command.words.join(' ')] === undefined) throw new Error(`rackctl: no handler for '${command.words.join(' ')}'`);
+  if (HANDLERS[command.words.join(' ')] === undefined)
+    throw new Error(`rackctl: no handler for '${command.words.join(' ')}'`);
 }
 
 function usageError(io: CommandIo, message: string, command?: CommandSpec): number {
@@ -57,7 +65,12 @@ function reportFailure(io: CommandIo, error: unknown, command: CommandSpec): num
 }
 
 /** Runs one invocation. `env` and `signal` are parameters so tests can drive it without a process. */
-export async function rackctl(argv: readonly string[], io: CommandIo, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<number> {
+export async function rackctl(
+  argv: readonly string[],
+  io: CommandIo,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<number> {
   const outcome = parseRackctlArgs(argv);
   if (outcome.kind === 'usage-error') return usageError(io, outcome.message, outcome.command);
   if (outcome.kind === 'help') {

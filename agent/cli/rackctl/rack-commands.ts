@@ -20,9 +20,12 @@ export function parseCallParams(text: string | undefined): Record<string, unknow
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new SettingsError(`params are not JSON (${(error as Error).message}): quote them, e.g. '{"mac":"52:54:00:12:34:56"}'`);
+    throw new SettingsError(
+      `params are not JSON (${(error as Error).message}): quote them, e.g. '{"mac":"52:54:00:12:34:56"}'`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingsError('params must be a JSON object, e.g. \'{"limit":10}\'');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SettingsError('params must be a JSON object, e.g. \'{"limit":10}\'');
   return value as Record<string, unknown>;
 }
 
@@ -33,7 +36,8 @@ export function parseCallParams(text: string | undefined): Record<string, unknow
 export const call: CommandHandler = async (ctx, { positionals }) => {
   const [rack = '', method = '', paramsText] = positionals;
   if (!isValidRackId(rack)) throw new SettingsError(`rack id '${rack}' is invalid: use 1–64 of A-Z a-z 0-9 . _ -`);
-  if (!METHOD_TEXT.test(method)) throw new SettingsError(`method '${method}' is not a method name (like status or discovery.clear)`);
+  if (!METHOD_TEXT.test(method))
+    throw new SettingsError(`method '${method}' is not a method name (like status or discovery.clear)`);
   const params = parseCallParams(paramsText);
   const client = await ctx.client();
   try {
@@ -44,7 +48,13 @@ export const call: CommandHandler = async (ctx, { positionals }) => {
     return EXIT.ok;
   } catch (error) {
     if (!(error instanceof RpcCallError)) throw error;
-    ctx.io.out(JSON.stringify({ error: { code: error.code, message: error.detail, ...(error.field ? { field: error.field } : {}) } }, null, 2));
+    ctx.io.out(
+      JSON.stringify(
+        { error: { code: error.code, message: error.detail, ...(error.field ? { field: error.field } : {}) } },
+        null,
+        2,
+      ),
+    );
     ctx.io.err(`rackctl: ${error.message}`);
     return error.code === 'timeout' ? EXIT.unreachable : EXIT.failed;
   }
@@ -71,7 +81,10 @@ export const eventsTail: CommandHandler = async (ctx, { values }) => {
   const consumer = stringFlag(values, 'consumer') ?? hostname().replace(/[^A-Za-z0-9._-]/g, '-');
   const max = numberOption(integerFlag(values, 'max', 1));
   const idleExit = numberOption(integerFlag(values, 'idle-exit', 1));
-  if (group === 'region') ctx.io.err("note: reading as group 'region' acknowledges events for the region; racks then drop them from their journals");
+  if (group === 'region')
+    ctx.io.err(
+      "note: reading as group 'region' acknowledges events for the region; racks then drop them from their journals",
+    );
   const client = await ctx.client({ reconnect: true });
   let printed = 0;
   let lastActivity = Date.now();

@@ -10,7 +10,11 @@ export class ColumnarIpam implements Ipam {
   private list: Reservation[] | undefined;
 
   /** `keys`: the columns' index when the validator built it already, so the server does not build it again. */
-  constructor(readonly subnets: (Subnet4Config | Subnet6Config)[], readonly columns: ReservationColumns, readonly keys?: ColumnsIndex) {}
+  constructor(
+    readonly subnets: (Subnet4Config | Subnet6Config)[],
+    readonly columns: ReservationColumns,
+    readonly keys?: ColumnsIndex,
+  ) {}
 
   get reservations(): Reservation[] {
     this.list ??= [...this.columns.entries()];

@@ -40,7 +40,10 @@ export class ColumnsIndex {
   private duplicateRows = 0;
   private duplicateIds = 0;
 
-  constructor(readonly columns: ReservationColumns, saved?: SavedTables) {
+  constructor(
+    readonly columns: ReservationColumns,
+    saved?: SavedTables,
+  ) {
     const tables = saved ?? runToEnd(emptyTables(columns, Infinity));
     [this.ips, this.macs, this.clientIds] = [tables.ips, tables.macs, tables.clientIds];
     if (saved === undefined) this.insert(0, columns.count);
@@ -81,11 +84,21 @@ export class ColumnsIndex {
    * An index over `columns` from the tables `tables` saved, without re-inserting a row: only for tables written
    * with these very columns and checked since (by digest). undefined when they do not fit the columns.
    */
-  static restore(columns: ReservationColumns, tables: { ips: Int32Array; macs: Int32Array; clientIds: Int32Array }): ColumnsIndex | undefined {
+  static restore(
+    columns: ReservationColumns,
+    tables: { ips: Int32Array; macs: Int32Array; clientIds: Int32Array },
+  ): ColumnsIndex | undefined {
     const ips = RowHashTable.restore(tables.ips, columns.count);
     const macs = RowHashTable.restore(tables.macs, columns.count);
     const clientIds = RowHashTable.restore(tables.clientIds, columns.count);
-    if (ips === undefined || macs === undefined || clientIds === undefined || ips.size !== columns.count || macs.size !== columns.count) return undefined;
+    if (
+      ips === undefined ||
+      macs === undefined ||
+      clientIds === undefined ||
+      ips.size !== columns.count ||
+      macs.size !== columns.count
+    )
+      return undefined;
     return new ColumnsIndex(columns, { ips, macs, clientIds });
   }
 
@@ -138,7 +151,12 @@ export class ColumnsIndex {
     const table = this.macs;
     const c = this.columns.arrays;
     let i = table.start(mix(slot * 0x10000 + hi, lo));
-    for (let row = table.rowAt(i); row >= 0 && !(c.macLo[row] === lo && c.macHi[row] === hi && c.subnet[row] === slot); row = table.rowAt(i)) i = table.next(i);
+    for (
+      let row = table.rowAt(i);
+      row >= 0 && !(c.macLo[row] === lo && c.macHi[row] === hi && c.subnet[row] === slot);
+      row = table.rowAt(i)
+    )
+      i = table.next(i);
     return i;
   }
 
@@ -146,7 +164,12 @@ export class ColumnsIndex {
     const table = this.clientIds;
     const c = this.columns;
     let i = table.start(mix(slot, hashText(clientIdHex)));
-    for (let row = table.rowAt(i); row >= 0 && !(c.arrays.subnet[row] === slot && c.clientIdIs(row, clientIdHex)); row = table.rowAt(i)) i = table.next(i);
+    for (
+      let row = table.rowAt(i);
+      row >= 0 && !(c.arrays.subnet[row] === slot && c.clientIdIs(row, clientIdHex));
+      row = table.rowAt(i)
+    )
+      i = table.next(i);
     return i;
   }
 

@@ -44,7 +44,10 @@ export class ColumnsReader {
     return parsed.ok ? new ColumnsReader(parsed.ipam.subnets, expected) : undefined;
   }
 
-  private constructor(readonly subnets: (Subnet4Config | Subnet6Config)[], expected: number) {
+  private constructor(
+    readonly subnets: (Subnet4Config | Subnet6Config)[],
+    expected: number,
+  ) {
     const v4 = subnets.filter(isSubnet4);
     for (const p of v4.flatMap((s) => placementOf(s) ?? [])) {
       if (!this.byCidr.has(p.text)) this.byCidr.set(p.text, p);
@@ -52,7 +55,10 @@ export class ColumnsReader {
       if (level === undefined) this.byLength.set(p.cidr.prefixLength, (level = new Map()));
       if (!level.has(p.cidr.network)) level.set(p.cidr.network, p);
     }
-    this.builder = new ColumnsBuilder(v4.map((s) => s.cidr), expected);
+    this.builder = new ColumnsBuilder(
+      v4.map((s) => s.cidr),
+      expected,
+    );
   }
 
   /** Reservations pushed so far, valid or not. */
@@ -102,9 +108,7 @@ export class ColumnsReader {
 
   private place(reservation: Reservation): string | undefined {
     const ip = ipKey(reservation.ip);
-    const placed = reservation.subnet !== undefined
-      ? this.byCidr.get(reservation.subnet)
-      : this.find(ip);
+    const placed = reservation.subnet !== undefined ? this.byCidr.get(reservation.subnet) : this.find(ip);
     if (placed === undefined || !cidrContains(placed.cidr, ip) || placed.taken.has(ip)) return undefined;
     return placed.text;
   }

@@ -33,7 +33,11 @@ export class ReservationColumns {
   readonly count: number;
   private readonly textBuffer: Buffer;
 
-  constructor(readonly subnets: readonly string[], readonly arrays: ColumnArrays, readonly options: ReadonlyMap<number, CustomOption[]>) {
+  constructor(
+    readonly subnets: readonly string[],
+    readonly arrays: ColumnArrays,
+    readonly options: ReadonlyMap<number, CustomOption[]>,
+  ) {
     this.count = arrays.ip.length;
     this.textBuffer = Buffer.from(arrays.text.buffer, arrays.text.byteOffset, arrays.text.byteLength);
   }
@@ -110,7 +114,10 @@ export class ColumnsBuilder {
   private count = 0;
   private textLength = 0;
 
-  constructor(readonly subnets: readonly string[], capacity: number) {
+  constructor(
+    readonly subnets: readonly string[],
+    capacity: number,
+  ) {
     subnets.forEach((cidr, slot) => this.slots.set(cidr, slot));
     this.arrays = allocate(Math.max(16, capacity), Math.max(256, capacity * 8));
   }
@@ -132,8 +139,10 @@ export class ColumnsBuilder {
     a.macLo[row] = mac >>> 0;
     a.subnet[row] = slot;
     // Absent text leaves the row's (0, 0): rows are fresh zeros, never reused.
-    if (reservation.hostname !== undefined && reservation.hostname !== '') this.addText(row, reservation.hostname, 'utf8', 'host');
-    if (reservation.client_id !== undefined && reservation.client_id !== '') this.addText(row, reservation.client_id, 'latin1', 'id');
+    if (reservation.hostname !== undefined && reservation.hostname !== '')
+      this.addText(row, reservation.hostname, 'utf8', 'host');
+    if (reservation.client_id !== undefined && reservation.client_id !== '')
+      this.addText(row, reservation.client_id, 'latin1', 'id');
     if (reservation.options !== undefined) this.options.set(row, reservation.options);
     return true;
   }
@@ -151,7 +160,13 @@ export class ColumnsBuilder {
    * accepts: copyRow for a whole store (or a slice of one), with the subnets mapped once instead of a Map lookup
    * per row. A million rows took most of a second row by row, and the packet loop waited that long.
    */
-  copyRows(from: ReservationColumns, keepSubnet: (cidr: string) => boolean, keepRow?: (row: number) => boolean, start = 0, end = from.count): void {
+  copyRows(
+    from: ReservationColumns,
+    keepSubnet: (cidr: string) => boolean,
+    keepRow?: (row: number) => boolean,
+    start = 0,
+    end = from.count,
+  ): void {
     const remap = this.remap(from, keepSubnet);
     const whole = start === 0 && end === from.count;
     if (whole && keepRow === undefined && this.canCopyAll(from, remap)) return runToEnd(this.copyAll(from, Infinity));
@@ -167,7 +182,11 @@ export class ColumnsBuilder {
    * copyRows of every row of the subnets `keepSubnet` keeps, `sliceRows` rows at a time (yielding between): the
    * arrays copied as they are when they can be (copyAll), else row by row.
    */
-  *copyRowsInSlices(from: ReservationColumns, keepSubnet: (cidr: string) => boolean, sliceRows: number): Generator<void> {
+  *copyRowsInSlices(
+    from: ReservationColumns,
+    keepSubnet: (cidr: string) => boolean,
+    sliceRows: number,
+  ): Generator<void> {
     if (this.canCopyAll(from, this.remap(from, keepSubnet))) return yield* this.copyAll(from, sliceRows);
     for (let start = 0; start < from.count; start += sliceRows) {
       this.copyRows(from, keepSubnet, undefined, start, Math.min(from.count, start + sliceRows));
@@ -192,7 +211,10 @@ export class ColumnsBuilder {
   private *copyAll(from: ReservationColumns, sliceRows: number): Generator<void> {
     const f = from.arrays;
     if (this.arrays.ip.length < from.count || this.arrays.text.length < f.text.length) {
-      this.arrays = allocate(Math.max(this.arrays.ip.length, from.count), Math.max(this.arrays.text.length, f.text.length));
+      this.arrays = allocate(
+        Math.max(this.arrays.ip.length, from.count),
+        Math.max(this.arrays.text.length, f.text.length),
+      );
     }
     const a = this.arrays;
     for (let start = 0; start < from.count; start += sliceRows) {
@@ -234,10 +256,17 @@ export class ColumnsBuilder {
   finish(): ReservationColumns {
     const a = this.arrays;
     const n = this.count;
-    const fit = <T extends Uint8Array | Uint16Array | Uint32Array>(column: T, length: number): T => (column.length === length ? column : (column.slice(0, length) as T));
+    const fit = <T extends Uint8Array | Uint16Array | Uint32Array>(column: T, length: number): T =>
+      column.length === length ? column : (column.slice(0, length) as T);
     const arrays: ColumnArrays = {
-      ip: fit(a.ip, n), macLo: fit(a.macLo, n), macHi: fit(a.macHi, n), subnet: fit(a.subnet, n),
-      hostStart: fit(a.hostStart, n), hostLength: fit(a.hostLength, n), idStart: fit(a.idStart, n), idLength: fit(a.idLength, n),
+      ip: fit(a.ip, n),
+      macLo: fit(a.macLo, n),
+      macHi: fit(a.macHi, n),
+      subnet: fit(a.subnet, n),
+      hostStart: fit(a.hostStart, n),
+      hostLength: fit(a.hostLength, n),
+      idStart: fit(a.idStart, n),
+      idLength: fit(a.idLength, n),
       text: fit(a.text, this.textLength),
     };
     this.arrays = allocate(0, 0);
@@ -256,7 +285,11 @@ export class ColumnsBuilder {
     const length = Buffer.byteLength(value, encoding);
     this.reserveText(length);
     const start = this.textLength;
-    Buffer.from(this.arrays.text.buffer, this.arrays.text.byteOffset, this.arrays.text.byteLength).write(value, start, encoding);
+    Buffer.from(this.arrays.text.buffer, this.arrays.text.byteOffset, this.arrays.text.byteLength).write(
+      value,
+      start,
+      encoding,
+    );
     this.textLength += length;
     this.point(row, field, start, length);
   }
@@ -283,15 +316,25 @@ export class ColumnsBuilder {
 
   private reserveText(length: number): void {
     if (this.textLength + length > this.arrays.text.length) {
-      this.arrays = grow(this.arrays, this.arrays.ip.length, Math.max(this.arrays.text.length * 2, this.textLength + length));
+      this.arrays = grow(
+        this.arrays,
+        this.arrays.ip.length,
+        Math.max(this.arrays.text.length * 2, this.textLength + length),
+      );
     }
   }
 }
 
 function allocate(rows: number, textBytes: number): ColumnArrays {
   return {
-    ip: new Uint32Array(rows), macLo: new Uint32Array(rows), macHi: new Uint16Array(rows), subnet: new Uint16Array(rows),
-    hostStart: new Uint32Array(rows), hostLength: new Uint16Array(rows), idStart: new Uint32Array(rows), idLength: new Uint32Array(rows),
+    ip: new Uint32Array(rows),
+    macLo: new Uint32Array(rows),
+    macHi: new Uint16Array(rows),
+    subnet: new Uint16Array(rows),
+    hostStart: new Uint32Array(rows),
+    hostLength: new Uint16Array(rows),
+    idStart: new Uint32Array(rows),
+    idLength: new Uint32Array(rows),
     text: new Uint8Array(textBytes),
   };
 }

@@ -13,4 +13,6 @@ function pinned(cpu: number, cmd: string, args: string[]): [string, string[]] {
 
 export const onClientCpu = (cmd: string, args: string[]) => pinned(0, cmd, args);
 export const onServerCpu = (cmd: string, args: string[]) => pinned(1, cmd, args);
-export const pinningNote = enabled ? 'perfdhcp pinned to CPU 0, the server to CPU 1 (taskset; BENCH_PIN=0 to turn off)' : 'no CPU pinning';
+export const pinningNote = enabled
+  ? 'perfdhcp pinned to CPU 0, the server to CPU 1 (taskset; BENCH_PIN=0 to turn off)'
+  : 'no CPU pinning';

@@ -42,7 +42,10 @@ const STAGES: [string, RegExp][] = [
   ['logging', /node_modules\/(pino|sonic-boom|thread-stream)|agent\/log\//],
   ['frame decode/encode', /protocol\/(net|binary)\//],
   ['dhcp4 codec', /protocol\/dhcp4\//],
-  ['policy', /agent\/dhcp4\/(policy|reply-builder|reply-destination|subnet-selection|compiled|boot|custom-option|server-identifier|live-res|reservation-index|decision)/],
+  [
+    'policy',
+    /agent\/dhcp4\/(policy|reply-builder|reply-destination|subnet-selection|compiled|boot|custom-option|server-identifier|live-res|reservation-index|decision)/,
+  ],
   ['server shell/admission/events', /agent\/(dhcp4|stats|region|service|daemon)\//],
   ['node internals', /^node:|^$/],
 ];
@@ -66,7 +69,10 @@ function sampledTime(profile: CpuProfile, windowMs: number): Map<number, number>
   return byNode;
 }
 
-export function selfTimes(path: string, windowMs = Infinity): { total: number; busy: number; byFunction: SelfTime[]; byStage: SelfTime[] } {
+export function selfTimes(
+  path: string,
+  windowMs = Infinity,
+): { total: number; busy: number; byFunction: SelfTime[]; byStage: SelfTime[] } {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byNode = sampledTime(profile, windowMs);
   const byKey = new Map<string, { name: string; where: string; us: number }>();
@@ -84,20 +90,38 @@ export function selfTimes(path: string, windowMs = Infinity): { total: number; b
   const totalUs = [...byKey.values()].reduce((sum, e) => sum + e.us, 0);
   // Shares are of busy time: idle is how much headroom is left, not a cost.
   const busyUs = totalUs - [...byKey.values()].filter((e) => e.name === '(idle)').reduce((sum, e) => sum + e.us, 0);
-  const toRow = (e: { name: string; where: string; us: number }) => ({ name: e.name, where: e.where, ms: e.us / 1000, pct: (100 * e.us) / busyUs });
-  const byFunction = [...byKey.values()].filter((e) => e.name !== '(idle)').sort((a, b) => b.us - a.us).map(toRow);
+  const toRow = (e: { name: string; where: string; us: number }) => ({
+    name: e.name,
+    where: e.where,
+    ms: e.us / 1000,
+    pct: (100 * e.us) / busyUs,
+  });
+  const byFunction = [...byKey.values()]
+    .filter((e) => e.name !== '(idle)')
+    .sort((a, b) => b.us - a.us)
+    .map(toRow);
   const stages = new Map<string, number>();
   for (const e of byKey.values()) stages.set(stageOf(e), (stages.get(stageOf(e)) ?? 0) + e.us);
   const byStage = [...stages].map(([name, us]) => toRow({ name, where: '', us })).sort((a, b) => b.ms - a.ms);
-  return { total: totalUs / 1000, busy: busyUs / 1000, byFunction, byStage: byStage.filter((row) => row.name !== 'idle') };
+  return {
+    total: totalUs / 1000,
+    busy: busyUs / 1000,
+    byFunction,
+    byStage: byStage.filter((row) => row.name !== 'idle'),
+  };
 }
 
 /** `windowMs`: only the last stretch of the profile (the measured load, not start-up and IPAM parsing). */
 export function profileReport(path: string, windowMs = Infinity, top = 15): string {
   const { total, busy, byFunction, byStage } = selfTimes(path, windowMs);
-  const lines = [`profile ${path}: ${(total / 1000).toFixed(1)} s in the window, busy ${(busy / 1000).toFixed(1)} s (${((100 * busy) / total).toFixed(0)}% of one core); shares are of busy time`, `top ${top} self time:`];
-  for (const row of byFunction.slice(0, top)) lines.push(`  ${row.pct.toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}  ${row.where}`);
+  const lines = [
+    `profile ${path}: ${(total / 1000).toFixed(1)} s in the window, busy ${(busy / 1000).toFixed(1)} s (${((100 * busy) / total).toFixed(0)}% of one core); shares are of busy time`,
+    `top ${top} self time:`,
+  ];
+  for (const row of byFunction.slice(0, top))
+    lines.push(`  ${row.pct.toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}  ${row.where}`);
   lines.push('by stage:');
-  for (const row of byStage) lines.push(`  ${row.pct.toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}`);
+  for (const row of byStage)
+    lines.push(`  ${row.pct.toFixed(1).padStart(5)}%  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}`);
   return lines.join('\n');
 }

@@ -18,8 +18,12 @@ import type { WorkloadFiles } from './workload.js';
 
 /** Numbers split on commas or spaces; 0 alone means none. A typo must stop the bench, not run it with no steps. */
 function list(text: string): number[] {
-  const numbers = text.split(/[\s,]+/).filter((s) => s !== '').map(Number);
-  if (numbers.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`bench knob: not a list of numbers: ${JSON.stringify(text)}`);
+  const numbers = text
+    .split(/[\s,]+/)
+    .filter((s) => s !== '')
+    .map(Number);
+  if (numbers.some((n) => !Number.isFinite(n) || n < 0))
+    throw new Error(`bench knob: not a list of numbers: ${JSON.stringify(text)}`);
   return numbers.filter((n) => n > 0);
 }
 const knobs = {
@@ -38,7 +42,9 @@ const knobs = {
   profile: process.env.BENCH_PROFILE ?? 'auto',
   keaThreads: Number(process.env.BENCH_KEA_THREADS ?? 0),
   /** Which servers the stepped comparison runs: both unless told (one alone is for quick experiments). */
-  servers: (process.env.BENCH_SERVERS ?? 'kea,rackd').split(',').filter((s): s is ServerKind => s === 'kea' || s === 'rackd'),
+  servers: (process.env.BENCH_SERVERS ?? 'kea,rackd')
+    .split(',')
+    .filter((s): s is ServerKind => s === 'kea' || s === 'rackd'),
 };
 
 let bench: BenchLab;
@@ -60,13 +66,19 @@ function cpuMs(pid: number | undefined): number {
 }
 
 /** One server at one rate: a discarded warm-up run, then the measured repeats. */
-async function measure(files: WorkloadFiles, rate: number, pid: number | undefined, onMeasuring?: () => void): Promise<StepSummary> {
+async function measure(
+  files: WorkloadFiles,
+  rate: number,
+  pid: number | undefined,
+  onMeasuring?: () => void,
+): Promise<StepSummary> {
   const run = { iface: CLIENT_IF, server: SERVER_IP, macList: files.macList, rate };
   if (knobs.warmupS > 0) await runPerfdhcp(bench.lab, bench.cli, { ...run, periodS: knobs.warmupS });
   onMeasuring?.();
   const runs: PerfdhcpResult[] = [];
   const cpuBefore = cpuMs(pid);
-  for (let i = 0; i < knobs.repeats; i++) runs.push(await runPerfdhcp(bench.lab, bench.cli, { ...run, periodS: knobs.periodS }));
+  for (let i = 0; i < knobs.repeats; i++)
+    runs.push(await runPerfdhcp(bench.lab, bench.cli, { ...run, periodS: knobs.periodS }));
   const exchanges = runs.reduce((sum, r) => sum + r.achieved * knobs.periodS, 0);
   return summarize(rate, runs, ((cpuMs(pid) - cpuBefore) * 1000) / exchanges);
 }
@@ -75,11 +87,18 @@ interface BlockOptions extends StartOptions {
   onMeasuring?: () => void;
 }
 
-async function block(kind: ServerKind, files: WorkloadFiles, rate: number, opts: BlockOptions = {}): Promise<StepSummary> {
+async function block(
+  kind: ServerKind,
+  files: WorkloadFiles,
+  rate: number,
+  opts: BlockOptions = {},
+): Promise<StepSummary> {
   const server = await startServer(bench, kind, files, { readyTimeoutMs: 60_000 + files.reservations / 5, ...opts });
   try {
     const step = await measure(files, rate, server.child.pid, opts.onMeasuring);
-    note(`${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms, CPU ${step.cpuUsPerExchange.toFixed(0)} µs/exchange`);
+    note(
+      `${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms, CPU ${step.cpuUsPerExchange.toFixed(0)} µs/exchange`,
+    );
     if (kind === 'rackd') note(`rackd counters: ${rackdCounters(bench).join('; ') || '(no drops recorded)'}`);
     return step;
   } finally {
@@ -90,7 +109,9 @@ async function block(kind: ServerKind, files: WorkloadFiles, rate: number, opts:
 beforeAll(async () => {
   bench = await createBenchLab();
   work = writeWorkload(bench.dir, knobs.macs, SERVER_IF, knobs.keaThreads);
-  note(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${pinningNote}; knobs ${JSON.stringify(knobs)}`);
+  note(
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${pinningNote}; knobs ${JSON.stringify(knobs)}`,
+  );
 });
 
 afterAll(async () => {
@@ -105,7 +126,9 @@ it('DORA throughput and delay, Kea vs rackd, stepped rates', async () => {
   }
   results.kea.sort((a, b) => a.rate - b.rate);
   results.rackd.sort((a, b) => a.rate - b.rate);
-  process.stdout.write(`\nDHCPv4 DORA, ${knobs.macs} reserved MACs, ${knobs.repeats} x ${knobs.periodS} s per step after ${knobs.warmupS} s warm-up, medians\n`);
+  process.stdout.write(
+    `\nDHCPv4 DORA, ${knobs.macs} reserved MACs, ${knobs.repeats} x ${knobs.periodS} s per step after ${knobs.warmupS} s warm-up, medians\n`,
+  );
   process.stdout.write(`${comparisonTable(results.kea, results.rackd)}\n\n`);
 });
 
@@ -133,7 +156,12 @@ it('rackd: CPU profile under load', async () => {
   await block('rackd', work, rate, { cpuProfileDir: dir, onMeasuring: () => (measuringFrom = Date.now()) });
   // The profile ends when rackd exits, just now: its last (now - measuringFrom) ms are the measured runs.
   const windowMs = Date.now() - measuringFrom;
-  const file = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort().pop();
+  const file = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort()
+    .pop();
   if (file === undefined) throw new Error(`rackd wrote no .cpuprofile into ${dir}`);
-  process.stdout.write(`\nrackd CPU profile at ${rate}/s, measured runs only (${knobs.repeats} x ${knobs.periodS} s after warm-up)\n${profileReport(join(dir, file), windowMs)}\n\n`);
+  process.stdout.write(
+    `\nrackd CPU profile at ${rate}/s, measured runs only (${knobs.repeats} x ${knobs.periodS} s after warm-up)\n${profileReport(join(dir, file), windowMs)}\n\n`,
+  );
 });

@@ -47,7 +47,12 @@ function leg(output: string, title: string): LegStats {
   const rest = output.slice(start + 10);
   const end = rest.indexOf('***Statistics for:');
   const section = end < 0 ? rest : rest.slice(0, end);
-  return { sent: field(section, 'sent packets'), received: field(section, 'received packets'), avgMs: field(section, 'avg delay'), maxMs: field(section, 'max delay') };
+  return {
+    sent: field(section, 'sent packets'),
+    received: field(section, 'received packets'),
+    avgMs: field(section, 'avg delay'),
+    maxMs: field(section, 'max delay'),
+  };
 }
 
 export function parsePerfdhcp(output: string, rate: number, periodS: number): PerfdhcpResult {
@@ -55,7 +60,14 @@ export function parsePerfdhcp(output: string, rate: number, periodS: number): Pe
   const request = leg(output, 'REQUEST-ACK');
   if (!(discover.sent > 0)) throw new Error(`perfdhcp sent no DISCOVERs:\n${output.slice(-2000)}`);
   const acks = Number.isFinite(request.received) ? request.received : 0;
-  return { rate, periodS, discover, request, achieved: acks / periodS, dropPct: (100 * (discover.sent - acks)) / discover.sent };
+  return {
+    rate,
+    periodS,
+    discover,
+    request,
+    achieved: acks / periodS,
+    dropPct: (100 * (discover.sent - acks)) / discover.sent,
+  };
 }
 
 /**
@@ -80,7 +92,22 @@ function clientEnv(lab: Lab): NodeJS.ProcessEnv {
 
 /** One timed run from the client namespace; perfdhcp stops itself after the period (-p), always. */
 export async function runPerfdhcp(lab: Lab, ns: string, run: PerfdhcpRun): Promise<PerfdhcpResult> {
-  const args = ['-4', '-g', THREAD_MODE, '-l', run.iface, '-r', String(run.rate), '-p', String(run.periodS), '-W', String(EXIT_WAIT_US), '-M', run.macList, run.server];
+  const args = [
+    '-4',
+    '-g',
+    THREAD_MODE,
+    '-l',
+    run.iface,
+    '-r',
+    String(run.rate),
+    '-p',
+    String(run.periodS),
+    '-W',
+    String(EXIT_WAIT_US),
+    '-M',
+    run.macList,
+    run.server,
+  ];
   const [cmd, cmdArgs] = onClientCpu('perfdhcp', args);
   const result = await lab.exec(ns, cmd, cmdArgs, { timeoutMs: (run.periodS + 15) * 1000, env: clientEnv(lab) });
   const output = `${result.stdout}\n${result.stderr}`;

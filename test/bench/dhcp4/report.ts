@@ -26,7 +26,9 @@ export function median(values: number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (sorted.length === 0) return NaN;
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 export function summarize(rate: number, runs: PerfdhcpResult[], cpuUsPerExchange = NaN): StepSummary {
@@ -61,8 +63,10 @@ export function sustainedInFull(steps: StepSummary[]): StepSummary | undefined {
 
 const num = (v: number, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const pct = (v: number) => (Number.isFinite(v) ? `${v < 10 ? v.toFixed(2) : v.toFixed(1)}%` : '-');
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-');
-const delays = (s: StepSummary) => `${num(s.offerAvgMs, 2)}/${num(s.offerMaxMs, 1)}  ${num(s.ackAvgMs, 2)}/${num(s.ackMaxMs, 1)}`;
+const ratio = (a: number, b: number) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}x` : '-';
+const delays = (s: StepSummary) =>
+  `${num(s.offerAvgMs, 2)}/${num(s.offerMaxMs, 1)}  ${num(s.ackAvgMs, 2)}/${num(s.ackMaxMs, 1)}`;
 
 function pad(cells: string[], widths: number[]): string {
   return cells.map((c, i) => c.padStart(widths[i] as number)).join('  ');
@@ -71,23 +75,63 @@ function pad(cells: string[], widths: number[]): string {
 /** One row per step: Kea and rackd side by side; delays are perfdhcp's, in ms, as avg/max. */
 export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): string {
   const widths = [7, 8, 7, 24, 6, 8, 7, 24, 6, 7, 9];
-  const head = pad(['target', 'kea/s', 'drops', 'kea OFFER  ACK avg/max', 'cpu', 'rackd/s', 'drops', 'rackd OFFER  ACK avg/max', 'cpu', 'rate', 'avg dly'], widths);
+  const head = pad(
+    [
+      'target',
+      'kea/s',
+      'drops',
+      'kea OFFER  ACK avg/max',
+      'cpu',
+      'rackd/s',
+      'drops',
+      'rackd OFFER  ACK avg/max',
+      'cpu',
+      'rate',
+      'avg dly',
+    ],
+    widths,
+  );
   const rows = kea.map((k, i) => {
     const r = rackd[i] as StepSummary;
     const delayRatio = ratio((r.offerAvgMs + r.ackAvgMs) / 2, (k.offerAvgMs + k.ackAvgMs) / 2);
-    return pad([String(k.rate), num(k.achieved), pct(k.dropPct), delays(k), num(k.cpuUsPerExchange), num(r.achieved), pct(r.dropPct), delays(r), num(r.cpuUsPerExchange), ratio(r.achieved, k.achieved), delayRatio], widths);
+    return pad(
+      [
+        String(k.rate),
+        num(k.achieved),
+        pct(k.dropPct),
+        delays(k),
+        num(k.cpuUsPerExchange),
+        num(r.achieved),
+        pct(r.dropPct),
+        delays(r),
+        num(r.cpuUsPerExchange),
+        ratio(r.achieved, k.achieved),
+        delayRatio,
+      ],
+      widths,
+    );
   });
   const ks = sustained(kea);
   const rs = sustained(rackd);
   const lines = [head, '-'.repeat(head.length), ...rows, ''];
-  const rate = (s: StepSummary | undefined) => (s ? `${num(s.achieved)}/s${clientLimited(s) ? ` (asked ${s.rate}/s: perfdhcp sent less)` : ''}` : 'none');
-  lines.push(`sustained (< ${SUSTAINED_DROP_PCT}% drops): kea ${rate(ks)}, rackd ${rate(rs)}, ratio ${ks && rs ? ratio(rs.achieved, ks.achieved) : '-'}`);
+  const rate = (s: StepSummary | undefined) =>
+    s ? `${num(s.achieved)}/s${clientLimited(s) ? ` (asked ${s.rate}/s: perfdhcp sent less)` : ''}` : 'none';
+  lines.push(
+    `sustained (< ${SUSTAINED_DROP_PCT}% drops): kea ${rate(ks)}, rackd ${rate(rs)}, ratio ${ks && rs ? ratio(rs.achieved, ks.achieved) : '-'}`,
+  );
   if (ks) {
     const r = rackd.find((s) => s.rate === ks.rate);
-    if (r) lines.push(`at kea's sustained ${ks.rate}/s: OFFER avg rackd/kea ${ratio(r.offerAvgMs, ks.offerAvgMs)}, ACK avg rackd/kea ${ratio(r.ackAvgMs, ks.ackAvgMs)}`);
+    if (r)
+      lines.push(
+        `at kea's sustained ${ks.rate}/s: OFFER avg rackd/kea ${ratio(r.offerAvgMs, ks.offerAvgMs)}, ACK avg rackd/kea ${ratio(r.ackAvgMs, ks.ackAvgMs)}`,
+      );
   }
-  lines.push('columns: target = perfdhcp -r; x/s = ACKs received / test period (median); drops = DISCOVERs without an ACK;');
-  lines.push('         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); cpu = server CPU µs per exchange;');
+  lines.push(
+    'columns: target = perfdhcp -r; x/s = ACKs received / test period (median); drops = DISCOVERs without an ACK;',
+  );
+  lines.push(
+    '         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); cpu = server CPU µs per exchange;',
+  );
   lines.push('         rate = rackd/kea; avg dly = rackd/kea mean of both legs');
   return lines.join('\n');
 }
@@ -98,8 +142,24 @@ export function scaleTable(rows: { reservations: number; step: StepSummary }[]):
   const base = rows[0]?.step;
   const out = [pad(['reservations', 'target', 'rackd/s', 'drops', 'OFFER  ACK avg/max', 'cpu µs', 'vs first'], widths)];
   for (const { reservations, step } of rows) {
-    const vsFirst = base === undefined ? '-' : `${ratio(step.achieved, base.achieved)} rate, ${ratio(step.cpuUsPerExchange, base.cpuUsPerExchange)} cpu`;
-    out.push(pad([String(reservations), String(step.rate), num(step.achieved), pct(step.dropPct), delays(step), num(step.cpuUsPerExchange), vsFirst], widths));
+    const vsFirst =
+      base === undefined
+        ? '-'
+        : `${ratio(step.achieved, base.achieved)} rate, ${ratio(step.cpuUsPerExchange, base.cpuUsPerExchange)} cpu`;
+    out.push(
+      pad(
+        [
+          String(reservations),
+          String(step.rate),
+          num(step.achieved),
+          pct(step.dropPct),
+          delays(step),
+          num(step.cpuUsPerExchange),
+          vsFirst,
+        ],
+        widths,
+      ),
+    );
   }
   return out.join('\n');
 }

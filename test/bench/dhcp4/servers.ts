@@ -40,7 +40,8 @@ export async function createBenchLab(options: BenchLabOptions = {}): Promise<Ben
     const cli = await lab.addNamespace('cli');
     await lab.link(srv, serverIf, cli, CLIENT_IF);
     await lab.addAddress(srv, serverIf, `${SERVER_IP}/${PREFIX_LENGTH}`);
-    for (const ip of [RELAY_IP, ...(options.extraClientIps ?? [])]) await lab.addAddress(cli, CLIENT_IF, `${ip}/${PREFIX_LENGTH}`);
+    for (const ip of [RELAY_IP, ...(options.extraClientIps ?? [])])
+      await lab.addAddress(cli, CLIENT_IF, `${ip}/${PREFIX_LENGTH}`);
     return { lab, srv, cli, dir: lab.tempDir('bench') };
   } catch (err) {
     await lab.destroy();
@@ -108,18 +109,36 @@ function spawnRackd(bench: BenchLab, work: WorkloadFiles, opts: StartOptions): C
 }
 
 /** Ready means answering: a short perfdhcp run completes at least one exchange (neither logs at info here). */
-async function waitUntilServing(bench: BenchLab, server: RunningServer, work: WorkloadFiles, timeoutMs: number): Promise<void> {
+async function waitUntilServing(
+  bench: BenchLab,
+  server: RunningServer,
+  work: WorkloadFiles,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) break;
-    const probe = await runPerfdhcp(bench.lab, bench.cli, { iface: CLIENT_IF, server: SERVER_IP, macList: work.macList, rate: 20, periodS: 1 });
+    const probe = await runPerfdhcp(bench.lab, bench.cli, {
+      iface: CLIENT_IF,
+      server: SERVER_IP,
+      macList: work.macList,
+      rate: 20,
+      periodS: 1,
+    });
     if (probe.request.received > 0) return;
   }
   await server.stop();
-  throw new Error(`${server.kind} did not answer within ${timeoutMs} ms; its output:\n${server.output.join('').slice(-3000)}`);
+  throw new Error(
+    `${server.kind} did not answer within ${timeoutMs} ms; its output:\n${server.output.join('').slice(-3000)}`,
+  );
 }
 
-export async function startServer(bench: BenchLab, kind: ServerKind, work: WorkloadFiles, opts: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  bench: BenchLab,
+  kind: ServerKind,
+  work: WorkloadFiles,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
   const child = kind === 'kea' ? spawnKea(bench, work) : spawnRackd(bench, work, opts);
   const server = watch(kind, child);
   await waitUntilServing(bench, server, work, opts.readyTimeoutMs ?? 60_000);
@@ -129,7 +148,11 @@ export async function startServer(bench: BenchLab, kind: ServerKind, work: Workl
 /** rackd's own view after a run (capture drops, drop reasons), from its loopback /metrics in the namespace. */
 export function rackdCounters(bench: BenchLab): string[] {
   try {
-    const text = execFileSync('ip', ['netns', 'exec', bench.srv, 'curl', '-s', '--max-time', '3', 'http://127.0.0.1:9467/metrics'], { encoding: 'utf8' });
+    const text = execFileSync(
+      'ip',
+      ['netns', 'exec', bench.srv, 'curl', '-s', '--max-time', '3', 'http://127.0.0.1:9467/metrics'],
+      { encoding: 'utf8' },
+    );
     return text.split('\n').filter((line) => /^rackd_(capture_dropped|dhcp4_dropped|dhcp4_decode_errors)/.test(line));
   } catch {
     return ['(metrics endpoint did not answer)'];

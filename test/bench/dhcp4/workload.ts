@@ -62,10 +62,14 @@ export interface KeaConfigOptions {
 export function keaConfig(indices: readonly number[], iface: string, options: KeaConfigOptions = {}): string {
   const reservations = indices.map((i) => ({ 'hw-address': macOf(i), 'ip-address': ipOf(i) }));
   const threads = options.threads ?? 0;
-  const multiThreading = threads > 0
-    ? { 'enable-multi-threading': true, 'thread-pool-size': threads, 'packet-queue-size': 64 }
-    : { 'enable-multi-threading': false };
-  const control = options.controlSocket === undefined ? {} : { 'control-socket': { 'socket-type': 'unix', 'socket-name': options.controlSocket } };
+  const multiThreading =
+    threads > 0
+      ? { 'enable-multi-threading': true, 'thread-pool-size': threads, 'packet-queue-size': 64 }
+      : { 'enable-multi-threading': false };
+  const control =
+    options.controlSocket === undefined
+      ? {}
+      : { 'control-socket': { 'socket-type': 'unix', 'socket-name': options.controlSocket } };
   return JSON.stringify({
     Dhcp4: {
       'interfaces-config': { interfaces: [iface], 'dhcp-socket-type': 'udp' },
@@ -94,7 +98,8 @@ rate_limit:
 `;
 
 export function writeWorkload(dir: string, count: number, iface: string, keaThreads = 0): WorkloadFiles {
-  if (count < 1 || count > MAX_RESERVATIONS) throw new Error(`reservations ${count}: use 1..${MAX_RESERVATIONS} (the /12 bench subnet)`);
+  if (count < 1 || count > MAX_RESERVATIONS)
+    throw new Error(`reservations ${count}: use 1..${MAX_RESERVATIONS} (the /12 bench subnet)`);
   const files = {
     reservations: count,
     macList: join(dir, `macs-${count}.txt`),
@@ -103,6 +108,13 @@ export function writeWorkload(dir: string, count: number, iface: string, keaThre
   };
   writeFileSync(files.macList, lines(count, macOf));
   writeFileSync(files.ipamFile, rackdIpam(count));
-  writeFileSync(files.keaJson, keaConfig(Array.from({ length: count }, (_, i) => i), iface, { threads: keaThreads }));
+  writeFileSync(
+    files.keaJson,
+    keaConfig(
+      Array.from({ length: count }, (_, i) => i),
+      iface,
+      { threads: keaThreads },
+    ),
+  );
   return files;
 }

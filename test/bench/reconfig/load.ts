@@ -35,7 +35,11 @@ export class BackgroundLoad {
   private readonly loop: Promise<void>;
   private failure: unknown;
 
-  private constructor(private readonly lab: Lab, private readonly ns: string, private readonly options: LoadOptions) {
+  private constructor(
+    private readonly lab: Lab,
+    private readonly ns: string,
+    private readonly options: LoadOptions,
+  ) {
     this.loop = this.runLoop().catch((err: unknown) => {
       this.failure = err;
     });
@@ -85,7 +89,13 @@ export class BackgroundLoad {
     const { iface, server, macList, rate } = this.options;
     while (!this.stopping) {
       const startedAt = Date.now();
-      const result = await runPerfdhcp(this.lab, this.ns, { iface, server, macList, rate, periodS: this.options.chunkS ?? 5 });
+      const result = await runPerfdhcp(this.lab, this.ns, {
+        iface,
+        server,
+        macList,
+        rate,
+        periodS: this.options.chunkS ?? 5,
+      });
       this.results.push({ startedAt, endedAt: Date.now(), result });
     }
   }
@@ -106,8 +116,12 @@ function summarise(runs: PerfdhcpResult[]): LoadSummary {
     if (runAcks > 0) ackDelay += run.request.avgMs * runAcks;
   }
   return {
-    runs: runs.length, discovers, acks, dropPct: discovers === 0 ? NaN : (100 * (discovers - acks)) / discovers,
-    offerAvgMs: offers === 0 ? NaN : offerDelay / offers, ackAvgMs: acks === 0 ? NaN : ackDelay / acks,
+    runs: runs.length,
+    discovers,
+    acks,
+    dropPct: discovers === 0 ? NaN : (100 * (discovers - acks)) / discovers,
+    offerAvgMs: offers === 0 ? NaN : offerDelay / offers,
+    ackAvgMs: acks === 0 ? NaN : ackDelay / acks,
     offerMaxMs: runs.length === 0 ? NaN : Math.max(...runs.map((r) => r.discover.maxMs)),
     ackMaxMs: runs.length === 0 ? NaN : Math.max(...runs.map((r) => r.request.maxMs)),
   };

@@ -37,7 +37,9 @@ export class Probe {
   }
 
   static async start(lab: Lab, ns: string, probeIp: string, serverIp: string): Promise<Probe> {
-    const child = lab.spawn(ns, process.execPath, [PROBE_SCRIPT, probeIp, serverIp], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = lab.spawn(ns, process.execPath, [PROBE_SCRIPT, probeIp, serverIp], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const probe = new Probe(child);
     await probe.next('ready', 10_000);
     return probe;
@@ -48,7 +50,12 @@ export class Probe {
    * still to come (wrapped: an async function returning a bare promise would wait for it), so the caller can
    * publish right after and measure from then.
    */
-  async begin(mac: string, xid: number, intervalMs: number, timeoutMs: number): Promise<{ outcome: Promise<ProbeResult> }> {
+  async begin(
+    mac: string,
+    xid: number,
+    intervalMs: number,
+    timeoutMs: number,
+  ): Promise<{ outcome: Promise<ProbeResult> }> {
     const started = this.next(`started ${mac}`, 5000);
     const outcome = this.next(`done ${mac}`, timeoutMs + 5000) as Promise<ProbeResult>;
     outcome.catch(() => undefined);
@@ -85,7 +92,8 @@ export class Probe {
     for (const text of lines) {
       if (text.trim() === '') continue;
       const line = JSON.parse(text) as ProbeLine;
-      const key = line.event === 'ready' ? 'ready' : line.event === 'started' ? `started ${line.mac}` : `done ${line.mac}`;
+      const key =
+        line.event === 'ready' ? 'ready' : line.event === 'started' ? `started ${line.mac}` : `done ${line.mac}`;
       const waiter = this.waiters.get(key);
       this.waiters.delete(key);
       waiter?.(line);

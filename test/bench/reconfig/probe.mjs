@@ -24,8 +24,21 @@ function message(probe, type, extra) {
   Buffer.from(probe.mac.replaceAll(':', ''), 'hex').copy(chaddr);
   const options = new Map([[53, Buffer.from([type])], ...extra, [55, Buffer.from([1, 3, 51, 54])]]);
   return encodeDhcp4({
-    op: 1, htype: 1, hlen: 6, hops: 1, xid: probe.xid, secs: 0, flags: 0, ciaddr: '0.0.0.0', yiaddr: '0.0.0.0',
-    siaddr: '0.0.0.0', giaddr: probeIp, chaddr, sname: '', file: '', options,
+    op: 1,
+    htype: 1,
+    hlen: 6,
+    hops: 1,
+    xid: probe.xid,
+    secs: 0,
+    flags: 0,
+    ciaddr: '0.0.0.0',
+    yiaddr: '0.0.0.0',
+    siaddr: '0.0.0.0',
+    giaddr: probeIp,
+    chaddr,
+    sname: '',
+    file: '',
+    options,
   });
 }
 
@@ -35,7 +48,14 @@ function send(probe) {
     socket.send(message(probe, 1, []), 67, serverIp);
   } else {
     probe.requests++;
-    socket.send(message(probe, 3, [[50, probe.offer.requested], [54, probe.offer.serverId]]), 67, serverIp);
+    socket.send(
+      message(probe, 3, [
+        [50, probe.offer.requested],
+        [54, probe.offer.serverId],
+      ]),
+      67,
+      serverIp,
+    );
   }
 }
 
@@ -43,11 +63,25 @@ function finish(probe, event, extra = {}) {
   clearInterval(probe.timer);
   clearTimeout(probe.deadline);
   probes.delete(probe.xid);
-  print({ event, mac: probe.mac, startedAt: probe.startedAt, discovers: probe.discovers, requests: probe.requests, ...extra });
+  print({
+    event,
+    mac: probe.mac,
+    startedAt: probe.startedAt,
+    discovers: probe.discovers,
+    requests: probe.requests,
+    ...extra,
+  });
 }
 
 function start(command) {
-  const probe = { mac: command.mac, xid: command.xid >>> 0, startedAt: now(), discovers: 0, requests: 0, offer: undefined };
+  const probe = {
+    mac: command.mac,
+    xid: command.xid >>> 0,
+    startedAt: now(),
+    discovers: 0,
+    requests: 0,
+    offer: undefined,
+  };
   probes.set(probe.xid, probe);
   send(probe);
   probe.timer = setInterval(() => send(probe), command.intervalMs);

@@ -5,6 +5,8 @@ import { URL, fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../../bin/rackd.js', import.meta.url));
 const dir = process.env.RACKD_CPU_PROF_DIR ?? '/tmp';
-const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, bin, ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, bin, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));

@@ -55,15 +55,21 @@ beforeAll(async () => {
 
 /** Other labs' namespaces and the load average: a bench running beside this one (no lock) shows up here. */
 function machineNote(): string {
-  const foreign = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((l) => l.split(' ')[0] ?? '')
+  const foreign = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
     .filter((name) => name !== '' && !name.startsWith('rkc-'));
   return `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, other namespaces: ${foreign.join(' ') || 'none'}`;
 }
 
-
 afterAll(async () => {
   machine.push(`end: ${machineNote()}`);
-  console.log(reconfigTable(runs, `${MACS} reservations, perfdhcp ${LOAD_RATE}/s, probe DISCOVER every ${PROBE_INTERVAL_MS} ms, ${new Date().toISOString()}`));
+  console.log(
+    reconfigTable(
+      runs,
+      `${MACS} reservations, perfdhcp ${LOAD_RATE}/s, probe DISCOVER every ${PROBE_INTERVAL_MS} ms, ${new Date().toISOString()}`,
+    ),
+  );
   console.log(machine.map((m) => `  machine ${m}`).join('\n'));
   if (TRACE_FILE !== undefined) writeFileSync(TRACE_FILE, `${trace.join('\n')}\n`);
   await probe?.close();
@@ -96,7 +102,12 @@ function loadNote(run: ServerRun): string {
 
 /** Load first, one warm-up run of it, then `measure` while it runs; the drops of the overlapping runs are kept. */
 async function underLoad(run: ServerRun, measure: () => Promise<void>): Promise<void> {
-  const load = BackgroundLoad.start(bench.lab, bench.cli, { iface: CLIENT_IF, server: SERVER_IP, macList: work.macList, rate: LOAD_RATE });
+  const load = BackgroundLoad.start(bench.lab, bench.cli, {
+    iface: CLIENT_IF,
+    server: SERVER_IP,
+    macList: work.macList,
+    rate: LOAD_RATE,
+  });
   try {
     await load.waitForRuns(1);
     const from = Date.now();
@@ -109,7 +120,13 @@ async function underLoad(run: ServerRun, measure: () => Promise<void>): Promise<
 }
 
 it(`rackd in region mode: put-reservation → first ACK, ${SAMPLES} samples under perfdhcp load`, async () => {
-  const run: ServerRun = { server: 'rackd (region put-reservation)', latencies: [], failed: 0, load: undefined, notes: [] };
+  const run: ServerRun = {
+    server: 'rackd (region put-reservation)',
+    latencies: [],
+    failed: 0,
+    load: undefined,
+    notes: [],
+  };
   runs.push(run);
   // Redis on a unix socket rackd opens directly: NsRedisBridge would put the bench's own event loop (busy with
   // rackd's log lines and the probe) between Redis and rackd, and it was measured adding up to 1.8 s.
@@ -119,12 +136,30 @@ it(`rackd in region mode: put-reservation → first ACK, ${SAMPLES} samples unde
   let rackd: RackdHandle | undefined;
   try {
     const reservations = Array.from({ length: MACS }, (_, i) => ({ mac: macOf(i), ip: ipOf(i) }));
-    const snapshot = await region.publishSnapshot({ subnets: [{ cidr: SUBNET, gateway: RELAY_IP, lease_time: 3600 }], reservations });
+    const snapshot = await region.publishSnapshot({
+      subnets: [{ cidr: SUBNET, gateway: RELAY_IP, lease_time: 3600 }],
+      reservations,
+    });
     const config = join(bench.dir, 'rackd.yaml');
     writeFileSync(config, RACKD_BENCH_CONFIG);
     rackd = await startRackd(bench.lab, bench.srv, {
-      ipamYaml: 'subnets: []\nreservations: []\n', interfaces: [SERVER_IF], readyTimeoutMs: 120_000,
-      extraArgs: ['--config', config, '--redis', redisServer.url, '--rack-id', RACK, '--secret-file', writeSecretFile(bench.lab.tempDir('secret')), '--prefix', PREFIX, '--log-level', LOG_LEVEL],
+      ipamYaml: 'subnets: []\nreservations: []\n',
+      interfaces: [SERVER_IF],
+      readyTimeoutMs: 120_000,
+      extraArgs: [
+        '--config',
+        config,
+        '--redis',
+        redisServer.url,
+        '--rack-id',
+        RACK,
+        '--secret-file',
+        writeSecretFile(bench.lab.tempDir('secret')),
+        '--prefix',
+        PREFIX,
+        '--log-level',
+        LOG_LEVEL,
+      ],
     });
     const rack = rackd;
     await rack.waitForEvent('region.sync.applied', (l) => l.revision === snapshot.revision, 120_000);
@@ -148,10 +183,15 @@ it(`rackd in region mode: put-reservation → first ACK, ${SAMPLES} samples unde
     });
     // Read once at the end: scanning rackd's growing log per sample would load the bench, not rackd.
     const appliedAt = new Map(rack.events('region.sync.applied').map((l) => [Number(l.revision), Number(l.time)]));
-    const applied = [...published].map(([revision, p]) => (appliedAt.get(revision) ?? NaN) - p.t0).filter(Number.isFinite);
-    for (const [revision, p] of published) trace.push(`rackd,${p.k},${p.t0.toFixed(2)},${p.xaddAt},${appliedAt.get(revision) ?? ''},${p.ackAt.toFixed(2)}`);
+    const applied = [...published]
+      .map(([revision, p]) => (appliedAt.get(revision) ?? NaN) - p.t0)
+      .filter(Number.isFinite);
+    for (const [revision, p] of published)
+      trace.push(`rackd,${p.k},${p.t0.toFixed(2)},${p.xaddAt},${appliedAt.get(revision) ?? ''},${p.ackAt.toFixed(2)}`);
     const xaddToAck = [...published.values()].map((p) => p.ackAt - p.xaddAt);
-    run.notes.push('t0 = wall clock (performance.timeOrigin + now()) just before RegionClient.putReservation (its GETs + EVAL/XADD included)');
+    run.notes.push(
+      't0 = wall clock (performance.timeOrigin + now()) just before RegionClient.putReservation (its GETs + EVAL/XADD included)',
+    );
     run.notes.push(`breakdown ${latencyRow('t0→region.sync.applied (rackd log, ms)', applied).join(' ')}`);
     run.notes.push(`cross-check ${latencyRow('XADD id ms (Redis clock)→ACK', xaddToAck).join(' ')}`);
     run.notes.push(loadNote(run));
@@ -195,7 +235,9 @@ it(`kea-dhcp4 config-set with ${MACS}+1 reservations → first ACK, ${KEA_SAMPLE
         await sleep(10 + Math.random() * 20);
       }
     });
-    run.notes.push('t0 = wall clock (performance.timeOrigin + now()) just before config-set is written to the control socket');
+    run.notes.push(
+      't0 = wall clock (performance.timeOrigin + now()) just before config-set is written to the control socket',
+    );
     run.notes.push(`breakdown ${latencyRow('send→config-set answer', answered).join(' ')}`);
     run.notes.push(loadNote(run));
   } finally {

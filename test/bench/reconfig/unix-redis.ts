@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export class UnixRedis {
-  private constructor(private readonly child: ChildProcess, private readonly dir: string, readonly socketPath: string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    readonly socketPath: string,
+  ) {}
 
   /** The URL rackd takes (`--redis`). */
   get url(): string {
@@ -18,7 +22,24 @@ export class UnixRedis {
   static async start(timeoutMs = 5000): Promise<UnixRedis> {
     const dir = mkdtempSync(join(tmpdir(), 'rkc-redis-'));
     const socketPath = join(dir, 'redis.sock');
-    const child = spawn('redis-server', ['--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        '0',
+        '--unixsocket',
+        socketPath,
+        '--unixsocketperm',
+        '700',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
     child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -6,7 +6,10 @@ const [iface, rateText, secondsText] = process.argv.slice(2);
 const rate = Number(rateText);
 const total = Math.round(rate * Number(secondsText));
 const session = pcap.createSession(iface, { filter: 'ether proto 0x88b5', buffer_timeout: 1 });
-const frame = Buffer.from('ffffffffffff525400000a0008060001080006040001525400000a000a000000000000000000000a00fffe' + '00'.repeat(18), 'hex');
+const frame = Buffer.from(
+  'ffffffffffff525400000a0008060001080006040001525400000a000a000000000000000000000a00fffe' + '00'.repeat(18),
+  'hex',
+);
 let sent = 0;
 const start = performance.now();
 while (sent < total) {

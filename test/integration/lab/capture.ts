@@ -17,13 +17,21 @@ export interface Capture {
   stop(): Promise<string>;
 }
 
-export async function startCapture(lab: Lab, ns: string, ifname: string, filter = 'udp port 67 or udp port 68'): Promise<Capture> {
+export async function startCapture(
+  lab: Lab,
+  ns: string,
+  ifname: string,
+  filter = 'udp port 67 or udp port 68',
+): Promise<Capture> {
   const path = join(lab.tempDir('pcap'), `${ifname}.pcap`);
   // --immediate-mode: with TPACKET_V3 a capture stopped within its block timeout (1 s) would lose what it saw.
   const child = lab.spawn(ns, 'tcpdump', ['--immediate-mode', '-i', ifname, '-n', '-U', '-w', path, filter]);
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tcpdump on ${ns}/${ifname} not listening after 5 s: ${stderr}`)), 5_000);
+    const timer = setTimeout(
+      () => reject(new Error(`tcpdump on ${ns}/${ifname} not listening after 5 s: ${stderr}`)),
+      5_000,
+    );
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       if (stderr.includes('listening on')) {
@@ -61,17 +69,26 @@ export async function tsharkFields(pcapPath: string, displayFilter: string, fiel
 
 /** tshark's one-line summary of each packet matching `displayFilter` (for failure messages). */
 export async function tsharkSummary(pcapPath: string, displayFilter: string): Promise<string> {
-  const { stdout } = await execFileAsync('tshark', ['-r', pcapPath, '-Y', displayFilter], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await execFileAsync('tshark', ['-r', pcapPath, '-Y', displayFilter], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return stdout.trim();
 }
 
 /** Every server reply in the capture decodes cleanly in tshark, and there is at least one. */
 export async function assertRepliesClean(pcapPath: string): Promise<void> {
-  const bad = await tsharkSummary(pcapPath, `udp.srcport == 67 && (_ws.malformed || _ws.expert.severity >= ${EXPERT_WARNING})`);
+  const bad = await tsharkSummary(
+    pcapPath,
+    `udp.srcport == 67 && (_ws.malformed || _ws.expert.severity >= ${EXPERT_WARNING})`,
+  );
   if (bad !== '') {
-    const detail = await execFileAsync('tshark', ['-r', pcapPath, '-Y', `udp.srcport == 67 && (_ws.malformed || _ws.expert.severity >= ${EXPERT_WARNING})`, '-V'], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const detail = await execFileAsync(
+      'tshark',
+      ['-r', pcapPath, '-Y', `udp.srcport == 67 && (_ws.malformed || _ws.expert.severity >= ${EXPERT_WARNING})`, '-V'],
+      {
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     throw new Error(`tshark flags server replies in ${pcapPath}:\n${bad}\n\n${detail.stdout.slice(0, 8_000)}`);
   }
   const replies = await tsharkFields(pcapPath, 'udp.srcport == 67 && dhcp', ['frame.number']);

@@ -33,7 +33,10 @@ function writeHook(dir: string, configure: boolean): { script: string; calls: st
   const configureLines = configure
     ? `case "$1" in bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/\${mask:-24}" dev "$interface";; esac\n`
     : '';
-  writeFileSync(script, `#!/bin/sh\n{ printf 'hook_arg=%s\\0' "$1"; env -0; printf '${RECORD_END}'; } >> '${calls}'\n${configureLines}exit 0\n`);
+  writeFileSync(
+    script,
+    `#!/bin/sh\n{ printf 'hook_arg=%s\\0' "$1"; env -0; printf '${RECORD_END}'; } >> '${calls}'\n${configureLines}exit 0\n`,
+  );
   chmodSync(script, 0o755);
   // dhcpcd's privilege separation may run the hook as another user.
   chmodSync(dir, 0o777);
@@ -62,9 +65,28 @@ function bounded(opts: ClientOptions): number {
 const UDHCPC_OPTIONS = ['-O', 'staticroutes', '-O', 'search', '-O', 'ntpsrv', '-O', 'mtu'];
 
 /** udhcpc once (`-n -q`): the env of its `bound` call, or undefined when it got no lease. */
-export async function udhcpc(lab: Lab, ns: string, ifname: string, opts: ClientOptions = {}): Promise<ClientEnv | undefined> {
+export async function udhcpc(
+  lab: Lab,
+  ns: string,
+  ifname: string,
+  opts: ClientOptions = {},
+): Promise<ClientEnv | undefined> {
   const { script, calls } = writeHook(lab.tempDir('udhcpc'), false);
-  const args = ['-i', ifname, '-n', '-q', '-f', '-t', '4', '-T', '1', '-s', script, ...UDHCPC_OPTIONS, ...(opts.extraArgs ?? [])];
+  const args = [
+    '-i',
+    ifname,
+    '-n',
+    '-q',
+    '-f',
+    '-t',
+    '4',
+    '-T',
+    '1',
+    '-s',
+    script,
+    ...UDHCPC_OPTIONS,
+    ...(opts.extraArgs ?? []),
+  ];
   await lab.exec(ns, 'udhcpc', args, { timeoutMs: bounded(opts) });
   return readCalls(calls).find((call) => call.reason === 'bound')?.env;
 }
@@ -81,7 +103,21 @@ export interface UdhcpcDaemon {
 
 export function startUdhcpc(lab: Lab, ns: string, ifname: string, opts: { extraArgs?: string[] } = {}): UdhcpcDaemon {
   const { script, calls } = writeHook(lab.tempDir('udhcpc'), true);
-  const args = ['-i', ifname, '-f', '-t', '4', '-T', '1', '-A', '1', '-s', script, ...UDHCPC_OPTIONS, ...(opts.extraArgs ?? [])];
+  const args = [
+    '-i',
+    ifname,
+    '-f',
+    '-t',
+    '4',
+    '-T',
+    '1',
+    '-A',
+    '1',
+    '-s',
+    script,
+    ...UDHCPC_OPTIONS,
+    ...(opts.extraArgs ?? []),
+  ];
   const child = lab.spawn(ns, 'udhcpc', args, { stdio: 'ignore' });
   const read = (): HookCall[] => readCalls(calls);
   return {
@@ -90,9 +126,16 @@ export function startUdhcpc(lab: Lab, ns: string, ifname: string, opts: { extraA
     async waitForCall(reason, timeoutMs = 10_000, after = 0) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = read().slice(after).find((call) => call.reason === reason);
+        const found = read()
+          .slice(after)
+          .find((call) => call.reason === reason);
         if (found) return found;
-        if (Date.now() > deadline) throw new Error(`udhcpc: no "${reason}" hook call within ${timeoutMs} ms; saw ${read().map((c) => c.reason).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `udhcpc: no "${reason}" hook call within ${timeoutMs} ms; saw ${read()
+              .map((c) => c.reason)
+              .join(', ')}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
@@ -130,7 +173,12 @@ function killPidFile(path: string): void {
 }
 
 /** dhclient once (`-1`): the env of its BOUND/REBOOT call (new_* variables); the forked daemon is then killed. */
-export async function dhclient(lab: Lab, ns: string, ifname: string, opts: ClientOptions & { leases?: string } = {}): Promise<ClientEnv | undefined> {
+export async function dhclient(
+  lab: Lab,
+  ns: string,
+  ifname: string,
+  opts: ClientOptions & { leases?: string } = {},
+): Promise<ClientEnv | undefined> {
   const dir = lab.tempDir('dhclient');
   const { script, calls } = writeHook(dir, false);
   const conf = join(dir, 'dhclient.conf');
@@ -139,9 +187,14 @@ export async function dhclient(lab: Lab, ns: string, ifname: string, opts: Clien
   writeFileSync(conf, DHCLIENT_CONF);
   writeFileSync(leases, opts.leases ?? '');
   try {
-    await lab.exec(ns, 'dhclient', ['-1', '-cf', conf, '-sf', script, '-lf', leases, '-pf', pidFile, ...(opts.extraArgs ?? []), ifname], {
-      timeoutMs: bounded(opts),
-    });
+    await lab.exec(
+      ns,
+      'dhclient',
+      ['-1', '-cf', conf, '-sf', script, '-lf', leases, '-pf', pidFile, ...(opts.extraArgs ?? []), ifname],
+      {
+        timeoutMs: bounded(opts),
+      },
+    );
   } finally {
     killPidFile(pidFile);
   }
@@ -150,18 +203,44 @@ export async function dhclient(lab: Lab, ns: string, ifname: string, opts: Clien
 
 /** dhcpcd's requested options, by its own names (it asks for little when given no config file). */
 const DHCPCD_OPTIONS = [
-  'subnet_mask', 'routers', 'domain_name_servers', 'domain_name', 'domain_search', 'host_name', 'ntp_servers',
-  'interface_mtu', 'classless_static_routes',
+  'subnet_mask',
+  'routers',
+  'domain_name_servers',
+  'domain_name',
+  'domain_search',
+  'host_name',
+  'ntp_servers',
+  'interface_mtu',
+  'classless_static_routes',
 ].flatMap((name) => ['-o', name]);
 
 /**
  * dhcpcd in test mode (`-T`): the env of its reason=TEST call, made on the OFFER. Its privilege-separation
  * helpers outlive the main process, so output goes to files and every dhcpcd left in `ns` is killed after.
  */
-export async function dhcpcd(lab: Lab, ns: string, ifname: string, opts: ClientOptions = {}): Promise<ClientEnv | undefined> {
+export async function dhcpcd(
+  lab: Lab,
+  ns: string,
+  ifname: string,
+  opts: ClientOptions = {},
+): Promise<ClientEnv | undefined> {
   const dir = lab.tempDir('dhcpcd');
   const { script, calls } = writeHook(dir, false);
-  const argv = ['dhcpcd', '-f', '/dev/null', '-c', script, '-T', '-4', '-1', '-t', '10', ...DHCPCD_OPTIONS, ...(opts.extraArgs ?? []), ifname];
+  const argv = [
+    'dhcpcd',
+    '-f',
+    '/dev/null',
+    '-c',
+    script,
+    '-T',
+    '-4',
+    '-1',
+    '-t',
+    '10',
+    ...DHCPCD_OPTIONS,
+    ...(opts.extraArgs ?? []),
+    ifname,
+  ];
   const quoted = argv.map((arg) => `'${arg}'`).join(' ');
   try {
     await lab.exec(ns, 'sh', ['-c', `exec ${quoted} >'${join(dir, 'out')}' 2>&1`], { timeoutMs: bounded(opts) });

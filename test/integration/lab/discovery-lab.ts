@@ -10,7 +10,13 @@ import type { LogLine, RackdHandle } from './rackd.js';
 export const DISCOVERY_TOOLS = ['ip', 'arping', 'tcpdump', 'node'];
 
 /** Starts rackd serving `interfaces` with discovery on and the given `discovery:` settings. */
-export async function startDiscoveryRackd(lab: Lab, ns: string, ipamYaml: string, interfaces: string[], discovery: Record<string, unknown>): Promise<RackdHandle> {
+export async function startDiscoveryRackd(
+  lab: Lab,
+  ns: string,
+  ipamYaml: string,
+  interfaces: string[],
+  discovery: Record<string, unknown>,
+): Promise<RackdHandle> {
   const configPath = join(lab.tempDir('conf'), 'rackd.yaml');
   writeFileSync(configPath, JSON.stringify({ discovery: { enabled: true, ...discovery } }));
   const rackd = await startRackd(lab, ns, { ipamYaml, interfaces, extraArgs: ['--config', configPath] });
@@ -42,13 +48,20 @@ export async function arping(lab: Lab, ns: string, ifname: string, opts: ArpingO
   if (opts.vid !== undefined) args.push('-V', String(opts.vid));
   args.push(opts.target);
   const result = await lab.exec(ns, 'arping', args, { timeoutMs: 5_000 });
-  if (result.code === null || result.stderr.includes('arping: ')) throw new Error(`arping ${args.join(' ')} failed: ${result.stderr}`);
+  if (result.code === null || result.stderr.includes('arping: '))
+    throw new Error(`arping ${args.join(' ')} failed: ${result.stderr}`);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits until `count` lines match, or fails listing what did arrive. */
-export async function waitForCount(rackd: RackdHandle, event: string, pred: (line: LogLine) => boolean, count: number, timeoutMs = 10_000): Promise<LogLine[]> {
+export async function waitForCount(
+  rackd: RackdHandle,
+  event: string,
+  pred: (line: LogLine) => boolean,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<LogLine[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const lines = rackd.events(event).filter(pred);

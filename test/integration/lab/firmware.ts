@@ -57,9 +57,10 @@ export interface Vm {
 }
 
 /** The console text with the ANSI escapes and carriage returns firmware writes removed. */
+const ANSI_ESCAPES = new RegExp(String.raw`\x1b(\[[0-9;?]*[A-Za-z]|[()][A-Z0-9])`, 'g');
+
 export function plainConsole(raw: string): string {
-  // eslint-disable-next-line no-control-regex
-  return raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\x1b[()][A-Z0-9]/g, '').replace(/\r/g, '');
+  return raw.replace(ANSI_ESCAPES, '').replace(/\r/g, '');
 }
 
 function firmwareArgs(dir: string, opts: VmOptions): string[] {
@@ -72,20 +73,27 @@ function firmwareArgs(dir: string, opts: VmOptions): string[] {
     writeFileSync(sercon, port);
     return [
       ...net,
-      '-device', `e1000,netdev=n0,mac=${opts.mac},romfile=${FIRMWARE_FILES.ipxeRomE1000}`,
-      '-fw_cfg', `name=etc/sercon-port,file=${sercon}`,
-      '-boot', 'order=n',
+      '-device',
+      `e1000,netdev=n0,mac=${opts.mac},romfile=${FIRMWARE_FILES.ipxeRomE1000}`,
+      '-fw_cfg',
+      `name=etc/sercon-port,file=${sercon}`,
+      '-boot',
+      'order=n',
     ];
   }
   const vars = join(dir, 'OVMF_VARS.fd');
   copyFileSync(FIRMWARE_FILES.ovmfVars, vars);
   return [
-    '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${FIRMWARE_FILES.ovmfCode}`,
-    '-drive', `if=pflash,format=raw,unit=1,file=${vars}`,
+    '-drive',
+    `if=pflash,format=raw,unit=0,readonly=on,file=${FIRMWARE_FILES.ovmfCode}`,
+    '-drive',
+    `if=pflash,format=raw,unit=1,file=${vars}`,
     ...net,
     // No option ROM: OVMF's own network stack (SNP, PXE, HTTP boot) drives the NIC.
-    '-device', `virtio-net-pci,netdev=n0,mac=${opts.mac},romfile=`,
-    '-fw_cfg', 'name=opt/org.tianocore/IPv6PXESupport,string=n',
+    '-device',
+    `virtio-net-pci,netdev=n0,mac=${opts.mac},romfile=`,
+    '-fw_cfg',
+    'name=opt/org.tianocore/IPv6PXESupport,string=n',
     ...(opts.firmware === 'ovmf-http' ? ['-fw_cfg', 'name=opt/org.tianocore/IPv4PXESupport,string=n'] : []),
   ];
 }
@@ -95,12 +103,17 @@ export function bootVm(lab: Lab, ns: string, opts: VmOptions): Vm {
   const consolePath = join(dir, 'console.log');
   writeFileSync(consolePath, '');
   const args = [
-    '-accel', 'tcg',
-    '-machine', 'q35',
-    '-m', '512',
+    '-accel',
+    'tcg',
+    '-machine',
+    'q35',
+    '-m',
+    '512',
     '-nographic',
-    '-serial', `file:${consolePath}`,
-    '-monitor', 'none',
+    '-serial',
+    `file:${consolePath}`,
+    '-monitor',
+    'none',
     '-no-reboot',
     ...firmwareArgs(dir, opts),
   ];
@@ -126,9 +139,16 @@ export function bootVm(lab: Lab, ns: string, opts: VmOptions): Vm {
           const hit = success.exec(text);
           if (hit) return resolve({ text, line: lineAt(text, hit.index) });
           const bad = failure?.exec(text);
-          if (bad) return reject(new Error(`${opts.firmware}: console shows failure "${lineAt(text, bad.index)}"; tail:\n${tail()}`));
-          if (gone) return reject(new Error(`${opts.firmware}: QEMU exited (${stderr.trim()}); console tail:\n${tail()}`));
-          if (Date.now() > deadline) return reject(new Error(`${opts.firmware}: no ${success} on the console in ${timeoutMs} ms; tail:\n${tail()}`));
+          if (bad)
+            return reject(
+              new Error(`${opts.firmware}: console shows failure "${lineAt(text, bad.index)}"; tail:\n${tail()}`),
+            );
+          if (gone)
+            return reject(new Error(`${opts.firmware}: QEMU exited (${stderr.trim()}); console tail:\n${tail()}`));
+          if (Date.now() > deadline)
+            return reject(
+              new Error(`${opts.firmware}: no ${success} on the console in ${timeoutMs} ms; tail:\n${tail()}`),
+            );
           setTimeout(check, 200);
         };
         check();

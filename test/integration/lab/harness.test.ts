@@ -9,18 +9,39 @@ import { sendCrafted } from './craft.js';
 import { Lab } from './lab.js';
 import { labPrerequisites } from './prerequisites.js';
 
-const pre = labPrerequisites(['ip', 'tcpdump', 'tshark', 'udhcpc', 'dhclient', 'dhcpcd', 'dnsmasq', '/usr/bin/python3']);
+const pre = labPrerequisites([
+  'ip',
+  'tcpdump',
+  'tshark',
+  'udhcpc',
+  'dhclient',
+  'dhcpcd',
+  'dnsmasq',
+  '/usr/bin/python3',
+]);
 const MAC = '52:54:00:aa:00:01';
 
 function dnsmasqArgs(dir: string): string[] {
   return [
-    '--no-daemon', '--conf-file=/dev/null', '--dhcp-authoritative', '--port=0', '--interface=rk0', '--bind-interfaces',
-    `--dhcp-leasefile=${dir}/leases`, `--pid-file=${dir}/pid`,
-    '--dhcp-range=10.20.0.0,static,255.255.255.0,1h', `--dhcp-host=${MAC},10.20.0.51,alpha`,
-    '--dhcp-option=3,10.20.0.1', '--dhcp-option=6,10.20.0.2,10.20.0.3', '--dhcp-option=15,lab.example',
-    '--dhcp-option=119,lab.example,corp.example', '--dhcp-option=42,10.20.0.4', '--dhcp-option=26,1400',
+    '--no-daemon',
+    '--conf-file=/dev/null',
+    '--dhcp-authoritative',
+    '--port=0',
+    '--interface=rk0',
+    '--bind-interfaces',
+    `--dhcp-leasefile=${dir}/leases`,
+    `--pid-file=${dir}/pid`,
+    '--dhcp-range=10.20.0.0,static,255.255.255.0,1h',
+    `--dhcp-host=${MAC},10.20.0.51,alpha`,
+    '--dhcp-option=3,10.20.0.1',
+    '--dhcp-option=6,10.20.0.2,10.20.0.3',
+    '--dhcp-option=15,lab.example',
+    '--dhcp-option=119,lab.example,corp.example',
+    '--dhcp-option=42,10.20.0.4',
+    '--dhcp-option=26,1400',
     '--dhcp-option=121,10.30.0.0/16,10.20.0.254,0.0.0.0/0,10.20.0.1',
-    '--dhcp-option-force=150,10.20.0.5', '--dhcp-option-force=224,de:ad:be:ef',
+    '--dhcp-option-force=150,10.20.0.5',
+    '--dhcp-option-force=224,de:ad:be:ef',
   ];
 }
 
@@ -47,7 +68,12 @@ describe('lab harness against dnsmasq', () => {
 
   it('udhcpc gets the reservation and every option', async () => {
     const env = await udhcpc(lab, cli, 'eth0');
-    expect(env).toMatchObject({ ip: '10.20.0.51', subnet: '255.255.255.0', router: '10.20.0.1', domain: 'lab.example' });
+    expect(env).toMatchObject({
+      ip: '10.20.0.51',
+      subnet: '255.255.255.0',
+      router: '10.20.0.1',
+      domain: 'lab.example',
+    });
     expect(env?.dns).toBe('10.20.0.2 10.20.0.3');
     expect(env?.search).toBe('lab.example corp.example');
     expect(env?.ntpsrv).toBe('10.20.0.4');

@@ -117,7 +117,13 @@ export class Lab {
   }
 
   /** A veth pair with `ifA` in `nsA` and `ifB` in `nsB`, both up. */
-  async link(nsA: string, ifA: string, nsB: string, ifB: string, opts: { macA?: string; macB?: string } = {}): Promise<void> {
+  async link(
+    nsA: string,
+    ifA: string,
+    nsB: string,
+    ifB: string,
+    opts: { macA?: string; macB?: string } = {},
+  ): Promise<void> {
     for (const name of [ifA, ifB]) {
       if (name.length > MAX_IFNAME) throw new Error(`interface name "${name}" is longer than ${MAX_IFNAME} characters`);
     }
@@ -204,17 +210,18 @@ export class Lab {
   async destroy(): Promise<void> {
     for (const child of this.children) child.kill('SIGTERM');
     const exits = [...this.children].map(
-      (child) => new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve();
-        }, 3_000);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      }),
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 3_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
     );
     await Promise.all(exits);
     this.destroySync();

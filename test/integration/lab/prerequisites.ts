@@ -33,7 +33,8 @@ function onPath(tool: string): boolean {
 /** One line per missing prerequisite, each naming the fix; empty when the lab can run. */
 export function missingPrerequisites(tools: string[]): string[] {
   const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push('not root: run the integration tests as root (they create network namespaces)');
+  if (process.getuid?.() !== 0)
+    missing.push('not root: run the integration tests as root (they create network namespaces)');
   for (const tool of tools) {
     if (!onPath(tool)) missing.push(`${tool} not found: apt-get install ${PACKAGE_OF[tool] ?? tool}`);
   }

@@ -116,7 +116,9 @@ export async function startRackd(lab: Lab, ns: string, opts: StartRackdOptions):
   const child = lab.spawn(ns, process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const follower = new LogFollower();
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => follower.feed(chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => follower.noise.push(...chunk.split('\n').filter(Boolean)));
+  child.stderr
+    ?.setEncoding('utf8')
+    .on('data', (chunk: string) => follower.noise.push(...chunk.split('\n').filter(Boolean)));
 
   const exitPromise = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   const ready = follower.wait(0, (line) => line.event === 'rackd.ready', opts.readyTimeoutMs ?? 15_000, 'rackd.ready');

@@ -59,8 +59,12 @@ export class NsRedisBridge {
   private nsChild: ChildProcess | undefined;
 
   private constructor(
-    private readonly lab: Lab, private readonly ns: string, readonly port: number,
-    private readonly host: Server, private readonly sockets: Set<Socket>, private readonly dir: string,
+    private readonly lab: Lab,
+    private readonly ns: string,
+    readonly port: number,
+    private readonly host: Server,
+    private readonly sockets: Set<Socket>,
+    private readonly dir: string,
   ) {}
 
   get socketPath(): string {
@@ -80,7 +84,9 @@ export class NsRedisBridge {
   /** (Re)opens the namespace side; until then rackd's connects are refused, as with Redis down. */
   async connectNamespace(): Promise<void> {
     if (this.nsChild !== undefined) return;
-    const child = this.lab.spawn(this.ns, process.execPath, ['-e', NS_SIDE, String(this.port), this.socketPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = this.lab.spawn(this.ns, process.execPath, ['-e', NS_SIDE, String(this.port), this.socketPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.nsChild = child;
     await new Promise<void>((resolve, reject) => {
       let err = '';
@@ -115,8 +121,20 @@ export interface RackctlRun {
 }
 
 /** rackctl as an operator runs it (bin/rackctl.js, a process of its own), with the connection in its flags. */
-export async function runRackctl(args: string[], conn: { url: string; secretFile: string; prefix?: string }, timeoutMs = 20_000): Promise<RackctlRun> {
-  const argv = [RACKCTL_BIN, '--redis', conn.url, '--secret-file', conn.secretFile, ...(conn.prefix ? ['--prefix', conn.prefix] : []), ...args];
+export async function runRackctl(
+  args: string[],
+  conn: { url: string; secretFile: string; prefix?: string },
+  timeoutMs = 20_000,
+): Promise<RackctlRun> {
+  const argv = [
+    RACKCTL_BIN,
+    '--redis',
+    conn.url,
+    '--secret-file',
+    conn.secretFile,
+    ...(conn.prefix ? ['--prefix', conn.prefix] : []),
+    ...args,
+  ];
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -159,9 +177,20 @@ else:
  * One DHCPDISCOVER per MAC from `ifname`, `intervalMs` apart (0: as fast as scapy sends): each unknown MAC is one
  * `unknown-client` event. `macs` may be `{ b3, start, count }` for macFor(b3, start…start+count-1).
  */
-export async function sendDiscovers(lab: Lab, ns: string, ifname: string, macs: string[] | { b3: number; start: number; count: number }, intervalMs: number): Promise<void> {
+export async function sendDiscovers(
+  lab: Lab,
+  ns: string,
+  ifname: string,
+  macs: string[] | { b3: number; start: number; count: number },
+  intervalMs: number,
+): Promise<void> {
   const list = Array.isArray(macs) ? macs : [`range:${macs.b3}:${macs.start}:${macs.count}`];
-  const result = await lab.exec(ns, '/usr/bin/python3', ['-c', DISCOVER_SCRIPT, ifname, String(intervalMs / 1000), ...list], { timeoutMs: 300_000 });
+  const result = await lab.exec(
+    ns,
+    '/usr/bin/python3',
+    ['-c', DISCOVER_SCRIPT, ifname, String(intervalMs / 1000), ...list],
+    { timeoutMs: 300_000 },
+  );
   if (result.code !== 0) throw new Error(`sending DISCOVERs failed (${result.code}): ${result.stderr}`);
 }
 

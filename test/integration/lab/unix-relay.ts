@@ -17,12 +17,15 @@ export function unixRelay(path: string, port: number): Promise<{ server: Server;
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
   });
-  return new Promise((resolve) => server.listen(path, () => resolve({
-    server,
-    close: () => {
-      server.close();
-      for (const s of sockets) s.destroy();
-    },
-  })));
+  return new Promise((resolve) =>
+    server.listen(path, () =>
+      resolve({
+        server,
+        close: () => {
+          server.close();
+          for (const s of sockets) s.destroy();
+        },
+      }),
+    ),
+  );
 }
-

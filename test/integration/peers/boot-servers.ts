@@ -12,13 +12,23 @@ export interface BootServer {
 
 const READY_TIMEOUT_MS = 5_000;
 
-async function waitForPort(lab: Lab, ns: string, flags: string, filter: string, child: ChildProcess, log: () => string, what: string): Promise<void> {
+async function waitForPort(
+  lab: Lab,
+  ns: string,
+  flags: string,
+  filter: string,
+  child: ChildProcess,
+  log: () => string,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     const { stdout } = await lab.exec(ns, 'ss', [flags, filter], { timeoutMs: 3_000 });
     if (stdout.trim() !== '') return;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} in ${ns} exited: ${log().trim()}`);
-    if (Date.now() > deadline) throw new Error(`${what} in ${ns} not listening after ${READY_TIMEOUT_MS} ms: ${log().trim()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} in ${ns} exited: ${log().trim()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} in ${ns} not listening after ${READY_TIMEOUT_MS} ms: ${log().trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -33,8 +43,16 @@ function follow(child: ChildProcess): () => string {
 /** dnsmasq as a TFTP server only (`--port=0`: no DNS; no dhcp-range: no DHCP), serving `root` on `address`. */
 export async function startTftp(lab: Lab, ns: string, address: string, root: string): Promise<BootServer> {
   const child = lab.spawn(ns, 'dnsmasq', [
-    '--keep-in-foreground', '--conf-file=/dev/null', '--pid-file=', '--port=0', '--user=root',
-    '--enable-tftp', `--tftp-root=${root}`, `--listen-address=${address}`, '--bind-interfaces', '--log-facility=-',
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--pid-file=',
+    '--port=0',
+    '--user=root',
+    '--enable-tftp',
+    `--tftp-root=${root}`,
+    `--listen-address=${address}`,
+    '--bind-interfaces',
+    '--log-facility=-',
   ]);
   const output = follow(child);
   await waitForPort(lab, ns, '-Hulnp', 'sport = :69', child, output, 'dnsmasq (TFTP)');
@@ -42,8 +60,23 @@ export async function startTftp(lab: Lab, ns: string, address: string, root: str
 }
 
 /** python3's http.server on `address:port`, serving `root`; it logs every request to stderr. */
-export async function startHttp(lab: Lab, ns: string, address: string, port: number, root: string): Promise<BootServer> {
-  const child = lab.spawn(ns, '/usr/bin/python3', ['-u', '-m', 'http.server', '--bind', address, '--directory', root, String(port)]);
+export async function startHttp(
+  lab: Lab,
+  ns: string,
+  address: string,
+  port: number,
+  root: string,
+): Promise<BootServer> {
+  const child = lab.spawn(ns, '/usr/bin/python3', [
+    '-u',
+    '-m',
+    'http.server',
+    '--bind',
+    address,
+    '--directory',
+    root,
+    String(port),
+  ]);
   const output = follow(child);
   await waitForPort(lab, ns, '-Htlnp', `sport = :${port}`, child, output, 'http.server');
   return { child, output };

@@ -47,7 +47,17 @@ function parseLine(line: string): { reply?: ProbeReply; unanswered?: string } {
 }
 
 export async function runDhcp4Probe(lab: Lab, ns: string, opts: ProbeOptions): Promise<ProbeResult> {
-  const args = [SCRIPT, '--iface', opts.iface, '--mac', opts.mac, '--mode', opts.mode, '--timeout', String(opts.timeoutSeconds ?? 4)];
+  const args = [
+    SCRIPT,
+    '--iface',
+    opts.iface,
+    '--mac',
+    opts.mac,
+    '--mode',
+    opts.mode,
+    '--timeout',
+    String(opts.timeoutSeconds ?? 4),
+  ];
   if (opts.vid !== undefined) args.push('--vid', String(opts.vid));
   if (opts.requestedIp !== undefined) args.push('--requested-ip', opts.requestedIp);
   const { code, stdout, stderr } = await lab.exec(ns, SCAPY_PYTHON, args, { timeoutMs: 30_000 });

@@ -28,7 +28,16 @@ async function portBound(lab: Lab, ns: string): Promise<boolean> {
 
 /** Starts `dhcrelay -4 -d -q -iu UP -id DOWN SERVER` in `ns`; the lab kills it on destroy. */
 export async function startDhcrelay(lab: Lab, ns: string, opts: DhcrelayOptions): Promise<Dhcrelay> {
-  const child = lab.spawn(ns, 'dhcrelay', ['-4', '-d', '-q', '-iu', opts.upstream, '-id', opts.downstream, opts.server]);
+  const child = lab.spawn(ns, 'dhcrelay', [
+    '-4',
+    '-d',
+    '-q',
+    '-iu',
+    opts.upstream,
+    '-id',
+    opts.downstream,
+    opts.server,
+  ]);
   let log = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -38,7 +47,8 @@ export async function startDhcrelay(lab: Lab, ns: string, opts: DhcrelayOptions)
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`dhcrelay in ${ns} exited (${child.exitCode ?? child.signalCode}): ${log.trim()}`);
     }
-    if (Date.now() > deadline) throw new Error(`dhcrelay in ${ns} not bound to udp/67 after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
+    if (Date.now() > deadline)
+      throw new Error(`dhcrelay in ${ns} not bound to udp/67 after ${READY_TIMEOUT_MS} ms: ${log.trim()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { child, output: () => log };

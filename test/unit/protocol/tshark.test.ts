@@ -24,8 +24,18 @@ function frames(): Buffer[] {
   // Codes tshark knows as unassigned: it flags junk in defined ones such as 212 (6RD) or 242 (Avaya).
   for (let code = 200; code < 208; code++) overloaded.options.set(code, Buffer.alloc(40, code));
   const payloads = [encodeDhcp4(ack), encodeDhcp4(long), encodeDhcp4(overloaded, { maxLength: 576 })];
-  const base = { srcMac: '02:00:00:77:00:01', dstMac: '02:00:00:77:00:02', srcIp: '10.77.0.1', dstIp: '10.77.0.100', srcPort: 67, dstPort: 68 };
-  return payloads.flatMap((payload) => [encodeUdpFrame({ ...base, payload }), encodeUdpFrame({ ...base, vid: 100, payload })]);
+  const base = {
+    srcMac: '02:00:00:77:00:01',
+    dstMac: '02:00:00:77:00:02',
+    srcIp: '10.77.0.1',
+    dstIp: '10.77.0.100',
+    srcPort: 67,
+    dstPort: 68,
+  };
+  return payloads.flatMap((payload) => [
+    encodeUdpFrame({ ...base, payload }),
+    encodeUdpFrame({ ...base, vid: 100, payload }),
+  ]);
 }
 
 describe('tshark dissects what we encode', () => {
@@ -35,8 +45,34 @@ describe('tshark dissects what we encode', () => {
       const file = join(dir, 'encoded.pcap');
       writePcapFile(file, frames());
       expect(tshark(['-r', file, '-Y', '_ws.malformed || _ws.expert.severity >= 6291456'])).toBe('');
-      const fields = tshark(['-r', file, '-T', 'fields', '-E', 'separator=|', '-e', 'vlan.id', '-e', 'dhcp.option.dhcp', '-e', 'dhcp.option.dhcp_dns_domain_search_list_fqdn', '-e', 'dhcp.option.option_overload', '-e', 'udp.checksum.status', '-o', 'udp.check_checksum:TRUE', '-e', 'ip.checksum.status', '-o', 'ip.check_checksum:TRUE']);
-      const rows = fields.trim().split('\n').map((line) => line.split('|'));
+      const fields = tshark([
+        '-r',
+        file,
+        '-T',
+        'fields',
+        '-E',
+        'separator=|',
+        '-e',
+        'vlan.id',
+        '-e',
+        'dhcp.option.dhcp',
+        '-e',
+        'dhcp.option.dhcp_dns_domain_search_list_fqdn',
+        '-e',
+        'dhcp.option.option_overload',
+        '-e',
+        'udp.checksum.status',
+        '-o',
+        'udp.check_checksum:TRUE',
+        '-e',
+        'ip.checksum.status',
+        '-o',
+        'ip.check_checksum:TRUE',
+      ]);
+      const rows = fields
+        .trim()
+        .split('\n')
+        .map((line) => line.split('|'));
       expect(rows).toHaveLength(6);
       expect(rows.map((r) => r[0])).toEqual(['', '100', '', '100', '', '100']);
       for (const row of rows) {

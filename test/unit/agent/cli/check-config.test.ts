@@ -29,7 +29,10 @@ describe('rackd check-config', () => {
 
   test('prints every problem and exits 1', async () => {
     const path = join(dir, 'bad.yaml');
-    writeFileSync(path, 'subnets:\n  - cidr: 10.20.0.0/24\n    mtu: 1\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n  - {mac: nope, ip: 10.20.0.5}\n');
+    writeFileSync(
+      path,
+      'subnets:\n  - cidr: 10.20.0.0/24\n    mtu: 1\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n  - {mac: nope, ip: 10.20.0.5}\n',
+    );
     expect(await checkConfig(['--ipam', path])).toBe(1);
     expect(out).toEqual([
       'subnets[0].mtu: mtu (RFC 791 minimum 68) must be a whole number from 68 to 65535, got 1',
@@ -40,8 +43,12 @@ describe('rackd check-config', () => {
 
   test('the issue’s example message for an address in no subnet', async () => {
     const path = join(dir, 'nosubnet.yaml');
-    writeFileSync(path, 'subnets: [{cidr: 10.20.0.0/24}]\nreservations:\n' + '  - {mac: 52:54:00:00:00:01, ip: 10.20.0.5}\n'.repeat(1) +
-      '  - {mac: 52:54:00:00:00:02, ip: 10.20.0.6}\n  - {mac: 52:54:00:00:00:03, ip: 10.20.0.7}\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n');
+    writeFileSync(
+      path,
+      'subnets: [{cidr: 10.20.0.0/24}]\nreservations:\n' +
+        '  - {mac: 52:54:00:00:00:01, ip: 10.20.0.5}\n'.repeat(1) +
+        '  - {mac: 52:54:00:00:00:02, ip: 10.20.0.6}\n  - {mac: 52:54:00:00:00:03, ip: 10.20.0.7}\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n',
+    );
     expect(await checkConfig(['--ipam', path])).toBe(1);
     expect(out[0]).toBe('reservations[3].ip: 10.9.9.9 is in no subnet — add a subnet containing it or fix the address');
   });

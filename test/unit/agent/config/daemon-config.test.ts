@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { DEFAULT_OPTIONS, loadDaemonConfig, mergeCliFlags, parseDaemonConfig } from '../../../../agent/config/daemon-config.js';
+import {
+  DEFAULT_OPTIONS,
+  loadDaemonConfig,
+  mergeCliFlags,
+  parseDaemonConfig,
+} from '../../../../agent/config/daemon-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rackd-conf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,8 +24,15 @@ describe('daemon config', () => {
 
   test('every setting is read', () => {
     const options = {
-      ipam: '/srv/ipam.yaml', interfaces: ['eth1', 'eth2'], state_dir: '/srv/state', log_level: 'debug', log_format: 'pretty',
-      redis: 'redis://10.0.0.5:6379/0', rack_id: 'rack-01', secret_file: '/etc/rackd/secret', prefix: 'rackd:',
+      ipam: '/srv/ipam.yaml',
+      interfaces: ['eth1', 'eth2'],
+      state_dir: '/srv/state',
+      log_level: 'debug',
+      log_format: 'pretty',
+      redis: 'redis://10.0.0.5:6379/0',
+      rack_id: 'rack-01',
+      secret_file: '/etc/rackd/secret',
+      prefix: 'rackd:',
     };
     expect(parseDaemonConfig(options)).toEqual({ ok: true, options });
   });
@@ -52,14 +64,21 @@ describe('daemon config', () => {
 
   test('CLI flags override the file; absent flags keep it', () => {
     const file = { ...DEFAULT_OPTIONS, interfaces: ['eth1'], log_level: 'warn' as const, rack_id: 'r1' };
-    expect(mergeCliFlags(file, { interfaces: ['eth2', 'eth3'], log_level: 'debug', ipam: undefined, state_dir: '/tmp/s' })).toEqual({
-      ...file, interfaces: ['eth2', 'eth3'], log_level: 'debug', state_dir: '/tmp/s',
+    expect(
+      mergeCliFlags(file, { interfaces: ['eth2', 'eth3'], log_level: 'debug', ipam: undefined, state_dir: '/tmp/s' }),
+    ).toEqual({
+      ...file,
+      interfaces: ['eth2', 'eth3'],
+      log_level: 'debug',
+      state_dir: '/tmp/s',
     });
     expect(mergeCliFlags(file, { interfaces: [] })).toEqual(file);
   });
 
   test('a bad flag value names the flag', () => {
-    expect(() => mergeCliFlags(DEFAULT_OPTIONS, { log_level: 'loud' })).toThrow(/^--log-level: log_level must be one of/);
+    expect(() => mergeCliFlags(DEFAULT_OPTIONS, { log_level: 'loud' })).toThrow(
+      /^--log-level: log_level must be one of/,
+    );
     expect(() => mergeCliFlags(DEFAULT_OPTIONS, { interfaces: ['bad name'] })).toThrow(/^--interface: /);
   });
 });

@@ -34,24 +34,62 @@ interface Expected {
 
 describe('boot answers', () => {
   const cases: [string, RequestSpec, Expected][] = [
-    ['PXE arch 7 → bootx64.efi from next_server', { options: [PXE, arch(7), WANTS_BOOT] },
-      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' }],
-    ['PXE without 93 → BIOS file', { options: [[60, 'PXEClient:Arch:00000:UNDI:002001'], WANTS_BOOT] },
-      { file: 'pxelinux.0', siaddr: '10.20.0.5', bootFile: 'pxelinux.0', tftpServer: '10.20.0.5' }],
-    ['93 without vendor class → boot file, no option 60', { options: [arch(7), WANTS_BOOT] },
-      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' }],
-    ['arch 7 not requesting 66/67 → header fields only', { options: [PXE, arch(7), [55, [1, 3]]] },
-      { file: 'bootx64.efi', siaddr: '10.20.0.5' }],
-    ['HTTP arch 16 → the URL and HTTPClient', { options: [HTTP, arch(16), WANTS_BOOT] },
-      { file: 'http://10.20.0.5/boot/bootx64.efi', siaddr: '0.0.0.0', vendorClass: 'HTTPClient', bootFile: 'http://10.20.0.5/boot/bootx64.efi' }],
-    ['HTTP arch 19 with no vendor class → the URL and HTTPClient', { options: [arch(19)] },
-      { file: 'http://10.20.0.5/boot/bootx64.efi', siaddr: '0.0.0.0', vendorClass: 'HTTPClient', bootFile: 'http://10.20.0.5/boot/bootx64.efi' }],
-    ['first of several architectures wins', { options: [PXE, [93, [0, 7, 0, 0]], WANTS_BOOT] },
-      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' }],
-    ['arch with no file → next server but no file', { options: [PXE, arch(11), WANTS_BOOT] },
-      { file: '', siaddr: '10.20.0.5', tftpServer: '10.20.0.5' }],
+    [
+      'PXE arch 7 → bootx64.efi from next_server',
+      { options: [PXE, arch(7), WANTS_BOOT] },
+      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' },
+    ],
+    [
+      'PXE without 93 → BIOS file',
+      { options: [[60, 'PXEClient:Arch:00000:UNDI:002001'], WANTS_BOOT] },
+      { file: 'pxelinux.0', siaddr: '10.20.0.5', bootFile: 'pxelinux.0', tftpServer: '10.20.0.5' },
+    ],
+    [
+      '93 without vendor class → boot file, no option 60',
+      { options: [arch(7), WANTS_BOOT] },
+      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' },
+    ],
+    [
+      'arch 7 not requesting 66/67 → header fields only',
+      { options: [PXE, arch(7), [55, [1, 3]]] },
+      { file: 'bootx64.efi', siaddr: '10.20.0.5' },
+    ],
+    [
+      'HTTP arch 16 → the URL and HTTPClient',
+      { options: [HTTP, arch(16), WANTS_BOOT] },
+      {
+        file: 'http://10.20.0.5/boot/bootx64.efi',
+        siaddr: '0.0.0.0',
+        vendorClass: 'HTTPClient',
+        bootFile: 'http://10.20.0.5/boot/bootx64.efi',
+      },
+    ],
+    [
+      'HTTP arch 19 with no vendor class → the URL and HTTPClient',
+      { options: [arch(19)] },
+      {
+        file: 'http://10.20.0.5/boot/bootx64.efi',
+        siaddr: '0.0.0.0',
+        vendorClass: 'HTTPClient',
+        bootFile: 'http://10.20.0.5/boot/bootx64.efi',
+      },
+    ],
+    [
+      'first of several architectures wins',
+      { options: [PXE, [93, [0, 7, 0, 0]], WANTS_BOOT] },
+      { file: 'bootx64.efi', siaddr: '10.20.0.5', bootFile: 'bootx64.efi', tftpServer: '10.20.0.5' },
+    ],
+    [
+      'arch with no file → next server but no file',
+      { options: [PXE, arch(11), WANTS_BOOT] },
+      { file: '', siaddr: '10.20.0.5', tftpServer: '10.20.0.5' },
+    ],
     ['disabled arch 6 → no boot info', { options: [PXE, arch(6), WANTS_BOOT] }, { file: '', siaddr: '0.0.0.0' }],
-    ['no 93 and no PXEClient → no boot info', { options: [[60, 'MSFT 5.0'], WANTS_BOOT] }, { file: '', siaddr: '0.0.0.0' }],
+    [
+      'no 93 and no PXEClient → no boot info',
+      { options: [[60, 'MSFT 5.0'], WANTS_BOOT] },
+      { file: '', siaddr: '0.0.0.0' },
+    ],
   ];
   it.each(cases)('%s', (_name, spec, expected) => {
     const reply = offer(spec);
@@ -97,7 +135,11 @@ describe('boot answers', () => {
   });
 
   it('gives no boot info on a subnet without boot config', () => {
-    const decision = handleDhcp4(request({ type: MessageType.Discover, options: [PXE, arch(7)] }), arrival({ vid: 20 }), config);
+    const decision = handleDhcp4(
+      request({ type: MessageType.Discover, options: [PXE, arch(7)] }),
+      arrival({ vid: 20 }),
+      config,
+    );
     expect(decision.kind === 'reply' && decision.reply.file).toBe('');
     expect(decision.kind === 'reply' && decision.reply.options.has(60)).toBe(false);
   });
@@ -147,7 +189,11 @@ describe('iPXE chainloading', () => {
     ['firmware PXE arch 0 gets undionly.kpxe', [[60, 'PXEClient:Arch:00000:UNDI:002001'], WANTS_BOOT], 'undionly.kpxe'],
     ['an architecture with no iPXE binary gets its plain file', [PXE, arch(11), [55, [1, 3]]], ''],
     ['iPXE by user class "iPXE" gets the script', [PXE, arch(7), IPXE_USER_CLASS, WANTS_BOOT], SCRIPT],
-    ['iPXE by RFC 3004 user class gets the script', [PXE, arch(7), [77, [4, ...Buffer.from('iPXE')]], WANTS_BOOT], SCRIPT],
+    [
+      'iPXE by RFC 3004 user class gets the script',
+      [PXE, arch(7), [77, [4, ...Buffer.from('iPXE')]], WANTS_BOOT],
+      SCRIPT,
+    ],
     ['iPXE by option 175 gets the script', [PXE, arch(0), [175, [1, 1, 1]], WANTS_BOOT], SCRIPT],
     ['a user class that merely contains iPXE is not iPXE', [PXE, arch(7), [77, 'not-iPXE'], WANTS_BOOT], 'snponly.efi'],
   ] as [string, RequestSpec['options'], string][])('%s', (_name, options, file) => {

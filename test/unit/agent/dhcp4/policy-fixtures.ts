@@ -60,7 +60,12 @@ export function labIpam(): Ipam {
       { cidr: '10.42.0.0/24', gateway: '10.42.0.1' },
     ],
     reservations: [
-      { mac: MAC1, ip: '10.20.0.101', hostname: 'node1', options: [{ code: 252, type: 'string', value: 'http://node1/wpad.dat' }] },
+      {
+        mac: MAC1,
+        ip: '10.20.0.101',
+        hostname: 'node1',
+        options: [{ code: 252, type: 'string', value: 'http://node1/wpad.dat' }],
+      },
       { mac: MAC1, ip: '10.21.0.101', hostname: 'node1-vlan20' },
       { mac: MAC2, ip: '10.20.0.102', client_id: '01:aa:bb:cc:dd:ee:ff' },
       { mac: MAC3, ip: '10.40.0.103' },

@@ -28,21 +28,38 @@ describe('client identifier (RFC 6842 §3: returned unmodified)', () => {
   const CLIENT_ID: [number, number[]] = [61, [1, 0x52, 0x54, 0, 0, 0, 1]];
 
   it('is echoed in OFFER and ACK, before option 82', () => {
-    const d = offer({ mac: MAC3, giaddr: '10.40.0.1', options: [[55, [1, 3]], CLIENT_ID, [82, [1, 2, 0x65, 0x31]]] }, relayArrival());
+    const d = offer(
+      { mac: MAC3, giaddr: '10.40.0.1', options: [[55, [1, 3]], CLIENT_ID, [82, [1, 2, 0x65, 0x31]]] },
+      relayArrival(),
+    );
     expect(d.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
     expect(codes(d).slice(-2)).toEqual([61, 82]);
-    const ack = handleDhcp4(request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 101]]] }), arrival(), config);
+    const ack = handleDhcp4(
+      request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 101]]] }),
+      arrival(),
+      config,
+    );
     expect(ack.kind === 'reply' && ack.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
   });
 
   it('is echoed in a NAK', () => {
-    const nak = handleDhcp4(request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 199]]] }), arrival(), config);
+    const nak = handleDhcp4(
+      request({ type: MessageType.Request, options: [CLIENT_ID, [50, [10, 20, 0, 199]]] }),
+      arrival(),
+      config,
+    );
     expect(nak).toMatchObject({ kind: 'reply', messageType: MessageType.Nak });
     expect(nak.kind === 'reply' && nak.reply.options.get(61)).toEqual(Buffer.from(CLIENT_ID[1]));
   });
 
   it('survives trimming to the smallest message size', () => {
-    const d = offer({ options: [[55, [121, 42, 12, 119, 3, 15, 6, 26]], [57, [2, 64]], [61, Array.from({ length: 200 }, (_, i) => i & 0xff)]] });
+    const d = offer({
+      options: [
+        [55, [121, 42, 12, 119, 3, 15, 6, 26]],
+        [57, [2, 64]],
+        [61, Array.from({ length: 200 }, (_, i) => i & 0xff)],
+      ],
+    });
     expect(d.reply.options.get(61)?.length).toBe(200);
   });
 
@@ -52,8 +69,18 @@ describe('client identifier (RFC 6842 §3: returned unmodified)', () => {
 });
 
 describe('option order', () => {
-  it('follows the client\'s option 55 order, then custom options, then 82', () => {
-    const d = offer({ mac: MAC3, giaddr: '10.40.0.1', options: [[55, [6, 3, 1, 12]], [82, [1, 2, 0x65, 0x31]]] }, relayArrival());
+  it("follows the client's option 55 order, then custom options, then 82", () => {
+    const d = offer(
+      {
+        mac: MAC3,
+        giaddr: '10.40.0.1',
+        options: [
+          [55, [6, 3, 1, 12]],
+          [82, [1, 2, 0x65, 0x31]],
+        ],
+      },
+      relayArrival(),
+    );
     expect(codes(d)).toEqual([53, 54, 51, 58, 59, 1, 3, 82]);
     expect(d.reply.options.get(82)).toEqual(Buffer.from([1, 2, 0x65, 0x31]));
   });
@@ -137,13 +164,27 @@ describe('maximum message size', () => {
   function bigIpam(): Ipam {
     const ipam = labIpam();
     // Eight 100-byte options: far more than a 576-byte message holds, even with file/sname overloaded.
-    ipam.reservations[0]!.options = Array.from({ length: 8 }, (_, i) => ({ code: 224 + i, type: 'hex' as const, value: 'ab'.repeat(100) }));
+    ipam.reservations[0]!.options = Array.from({ length: 8 }, (_, i) => ({
+      code: 224 + i,
+      type: 'hex' as const,
+      value: 'ab'.repeat(100),
+    }));
     return ipam;
   }
   const big = buildServingConfig(bigIpam());
 
   it('drops optional options from the end until the reply fits a 576-byte datagram', () => {
-    const d = offer({ options: [[55, [1, 3, 6]], [82, [1, 1, 9]]], mac: MAC1 }, arrival(), big);
+    const d = offer(
+      {
+        options: [
+          [55, [1, 3, 6]],
+          [82, [1, 1, 9]],
+        ],
+        mac: MAC1,
+      },
+      arrival(),
+      big,
+    );
     expect(d.maxLength).toBe(548);
     expect(encodeDhcp4(d.reply, { maxLength: d.maxLength }).length).toBeLessThanOrEqual(548);
     const kept = codes(d);
@@ -154,7 +195,16 @@ describe('maximum message size', () => {
   });
 
   it('honours a larger option 57 and keeps everything', () => {
-    const d = offer({ options: [[55, [1, 3, 6]], [57, [0x05, 0xdc]]] }, arrival(), big);
+    const d = offer(
+      {
+        options: [
+          [55, [1, 3, 6]],
+          [57, [0x05, 0xdc]],
+        ],
+      },
+      arrival(),
+      big,
+    );
     expect(d.maxLength).toBe(1472);
     expect(codes(d)).toEqual([53, 54, 51, 58, 59, 1, 3, 6, 252, 150, 224, 225, 226, 227, 228, 229, 230, 231]);
   });

@@ -27,7 +27,9 @@ describe('Dhcp4RateLimiter', () => {
 
   it('drops unknown MACs past the global bucket but never starves a reserved one', () => {
     const limiter = new Dhcp4RateLimiter(LIMITS, 0);
-    const flood = Array.from({ length: 100 }, (_, i) => limiter.check(`02:00:00:00:00:${i.toString(16).padStart(2, '0')}`, false, 0));
+    const flood = Array.from({ length: 100 }, (_, i) =>
+      limiter.check(`02:00:00:00:00:${i.toString(16).padStart(2, '0')}`, false, 0),
+    );
     expect(flood.filter((v) => v === 'ok')).toHaveLength(5);
     expect(flood.filter((v) => v === 'rate-limit-global')).toHaveLength(95);
     expect(limiter.check('52:54:00:00:00:01', true, 0)).toBe('ok');
@@ -45,12 +47,18 @@ describe('rackd.yaml service settings', () => {
     const { parseDaemonConfig } = await import('../../../../agent/config/daemon-config.js');
     const result = parseDaemonConfig({ metrics_listen: '', rate_limit: { global: { rate: 50, burst: 100 } } });
     expect(result.ok && result.options.metrics_listen).toBe('');
-    expect(result.ok && result.options.rate_limit).toEqual({ per_mac: { rate: 2, burst: 10 }, global: { rate: 50, burst: 100 } });
+    expect(result.ok && result.options.rate_limit).toEqual({
+      per_mac: { rate: 2, burst: 10 },
+      global: { rate: 50, burst: 100 },
+    });
   });
 
   it('refuses a bad metrics_listen and a zero rate, naming the fix', async () => {
     const { parseDaemonConfig } = await import('../../../../agent/config/daemon-config.js');
     const bad = parseDaemonConfig({ metrics_listen: 'localhost', rate_limit: { per_mac: { rate: 0, burst: 1 } } });
-    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(['rackd.yaml: metrics_listen', 'rackd.yaml: rate_limit.per_mac.rate']);
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual([
+      'rackd.yaml: metrics_listen',
+      'rackd.yaml: rate_limit.per_mac.rate',
+    ]);
   });
 });

@@ -37,14 +37,31 @@ function discover(mac: string, vid?: number): Buffer {
   const chaddr = Buffer.alloc(16);
   Buffer.from(mac.replace(/:/g, ''), 'hex').copy(chaddr);
   const message: Dhcp4Message = {
-    op: BootOp.Request, htype: 1, hlen: 6, hops: 0, xid: 0x1234, secs: 0, flags: 0,
-    ciaddr: '0.0.0.0', yiaddr: '0.0.0.0', siaddr: '0.0.0.0', giaddr: '0.0.0.0',
-    chaddr, sname: '', file: '',
+    op: BootOp.Request,
+    htype: 1,
+    hlen: 6,
+    hops: 0,
+    xid: 0x1234,
+    secs: 0,
+    flags: 0,
+    ciaddr: '0.0.0.0',
+    yiaddr: '0.0.0.0',
+    siaddr: '0.0.0.0',
+    giaddr: '0.0.0.0',
+    chaddr,
+    sname: '',
+    file: '',
     options: new Map([[53, Buffer.from([MessageType.Discover])]]),
   };
   return encodeUdpFrame({
-    srcMac: mac, dstMac: 'ff:ff:ff:ff:ff:ff', vid, srcIp: '0.0.0.0', dstIp: '255.255.255.255',
-    srcPort: 68, dstPort: 67, payload: encodeDhcp4(message),
+    srcMac: mac,
+    dstMac: 'ff:ff:ff:ff:ff:ff',
+    vid,
+    srcIp: '0.0.0.0',
+    dstIp: '255.255.255.255',
+    srcPort: 68,
+    dstPort: 67,
+    payload: encodeDhcp4(message),
   });
 }
 
@@ -61,7 +78,14 @@ describe('Dhcp4Server over an in-memory port', () => {
     port.deliver(discover('52:54:00:12:34:56'));
     expect(port.sentFrames).toHaveLength(1);
     const frame = decodeUdpFrame(port.sentFrames[0]!);
-    expect(frame).toMatchObject({ srcMac: IFACE.mac, dstMac: '52:54:00:12:34:56', srcIp: '10.20.0.1', dstIp: '10.20.0.50', srcPort: 67, dstPort: 68 });
+    expect(frame).toMatchObject({
+      srcMac: IFACE.mac,
+      dstMac: '52:54:00:12:34:56',
+      srcIp: '10.20.0.1',
+      dstIp: '10.20.0.50',
+      srcPort: 67,
+      dstPort: 68,
+    });
     const offer = decodeDhcp4(frame.payload);
     expect(offer.yiaddr).toBe('10.20.0.50');
     expect(offer.options.get(53)).toEqual(Buffer.from([MessageType.Offer]));

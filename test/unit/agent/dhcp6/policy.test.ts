@@ -22,8 +22,21 @@ const CONFIG = buildDhcp6ServingConfig(
   ipam({
     subnets: [
       { cidr: '10.20.0.0/24' },
-      { cidr: '2001:db8:20::/64', dns_servers: ['2001:db8:20::53', '2001:db8:20::54'], search: ['v6.example', 'lab.example'], ntp_servers: ['2001:db8::123', '2001:db8::124'] },
-      { cidr: '2001:db8:22::/64', dns_servers: ['2001:db8:22::53'], info_refresh_time: 3600, options: [{ code: 23, type: 'ipv6-list', value: ['2001:db8:22::99'] }, { code: 65001, type: 'string', value: 'hi' }] },
+      {
+        cidr: '2001:db8:20::/64',
+        dns_servers: ['2001:db8:20::53', '2001:db8:20::54'],
+        search: ['v6.example', 'lab.example'],
+        ntp_servers: ['2001:db8::123', '2001:db8::124'],
+      },
+      {
+        cidr: '2001:db8:22::/64',
+        dns_servers: ['2001:db8:22::53'],
+        info_refresh_time: 3600,
+        options: [
+          { code: 23, type: 'ipv6-list', value: ['2001:db8:22::99'] },
+          { code: 65001, type: 'string', value: 'hi' },
+        ],
+      },
     ],
     reservations: [],
   }),
@@ -31,8 +44,14 @@ const CONFIG = buildDhcp6ServingConfig(
 );
 
 const RK0: InterfaceInfo = {
-  name: 'rk0', index: 2, mac: '02:00:00:00:00:01', up: true,
-  addresses: [{ family: 6, address: 'fe80::1', prefixLength: 64 }, { family: 6, address: '2001:db8:20::1', prefixLength: 64 }],
+  name: 'rk0',
+  index: 2,
+  mac: '02:00:00:00:00:01',
+  up: true,
+  addresses: [
+    { family: 6, address: 'fe80::1', prefixLength: 64 },
+    { family: 6, address: '2001:db8:20::1', prefixLength: 64 },
+  ],
 };
 const DIRECT: Arrival6 = { iface: RK0, srcAddress: 'fe80::5054:ff:fe66:1' };
 const RELAYED: Arrival6 = { iface: undefined, srcAddress: '2001:db8:20::2' };
@@ -54,7 +73,11 @@ function withOptions(base: Dhcp6Message, ...extra: Dhcp6Message['options']): Dhc
 const IA_NA = encodeOption6('ia-na', { iaid: 1, t1: 0, t2: 0, options: [] });
 const IA_PD = encodeOption6('ia-pd', { iaid: 2, t1: 0, t2: 0, options: [] });
 const OUR_ID = { code: 2, data: SERVER_DUID };
-const OTHER_ID = encodeOption6('server-id', { type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('0200000000ff', 'hex') });
+const OTHER_ID = encodeOption6('server-id', {
+  type: 3,
+  hardwareType: 1,
+  linkLayerAddress: Buffer.from('0200000000ff', 'hex'),
+});
 
 describe('handleDhcp6: Information-request (RFC 8415 §18.3.6)', () => {
   it('answers a directly attached client with the options of the prefix on the receiving interface, in ORO order', () => {
@@ -72,7 +95,10 @@ describe('handleDhcp6: Information-request (RFC 8415 §18.3.6)', () => {
   it('sends only what the ORO names (each NTP server as its own option 56), and everything without an ORO', () => {
     const ntp = reply(handleDhcp6(informationRequest([56, 56, 31]), DIRECT, CONFIG));
     expect(codes(ntp)).toEqual([2, 1, 56, 56, 31]);
-    expect(getOptions6(ntp.options, 'ntp-server')).toEqual([[{ kind: 'address', address: '2001:db8::123' }], [{ kind: 'address', address: '2001:db8::124' }]]);
+    expect(getOptions6(ntp.options, 'ntp-server')).toEqual([
+      [{ kind: 'address', address: '2001:db8::123' }],
+      [{ kind: 'address', address: '2001:db8::124' }],
+    ]);
     expect(codes(reply(handleDhcp6(informationRequest([]), DIRECT, CONFIG)))).toEqual([2, 1]);
     expect(codes(reply(handleDhcp6(informationRequest(null), DIRECT, CONFIG)))).toEqual([2, 1, 23, 24, 56, 56, 31, 32]);
   });
@@ -83,16 +109,31 @@ describe('handleDhcp6: Information-request (RFC 8415 §18.3.6)', () => {
     expect(handleDhcp6(withOptions(informationRequest(), OUR_ID), DIRECT, CONFIG).kind).toBe('reply');
   });
 
-  it('drops one carrying an IA or another server\'s identifier (§16.12)', () => {
-    expect(handleDhcp6(withOptions(informationRequest(), IA_NA), DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'ia-in-information-request' });
-    expect(handleDhcp6(withOptions(informationRequest(), IA_PD), DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'ia-in-information-request' });
-    expect(handleDhcp6(withOptions(informationRequest(), OTHER_ID), DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'other-server' });
+  it("drops one carrying an IA or another server's identifier (§16.12)", () => {
+    expect(handleDhcp6(withOptions(informationRequest(), IA_NA), DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'ia-in-information-request',
+    });
+    expect(handleDhcp6(withOptions(informationRequest(), IA_PD), DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'ia-in-information-request',
+    });
+    expect(handleDhcp6(withOptions(informationRequest(), OTHER_ID), DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'other-server',
+    });
   });
 
   it('drops what it cannot place: no interface for a global source, no prefix on the interface', () => {
-    expect(handleDhcp6(informationRequest(), RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'no-interface' });
+    expect(handleDhcp6(informationRequest(), RELAYED, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'no-interface',
+    });
     const bare = { ...RK0, addresses: [{ family: 6 as const, address: 'fe80::1', prefixLength: 64 }] };
-    expect(handleDhcp6(informationRequest(), { ...DIRECT, iface: bare }, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'no-subnet' });
+    expect(handleDhcp6(informationRequest(), { ...DIRECT, iface: bare }, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'no-subnet',
+    });
   });
 
   it('turns a malformed option into a drop, never a throw', () => {
@@ -108,10 +149,20 @@ describe('handleDhcp6: relays (RFC 8415 §19–§20)', () => {
     const decision = handleDhcp6(twoRelays(), RELAYED, CONFIG);
     expect(decision).toMatchObject({ kind: 'reply', subnet: '2001:db8:22::/64', relayed: true });
     const outer = reply(decision) as Dhcp6RelayMessage;
-    expect(outer).toMatchObject({ type: MessageType6.RelayReply, hopCount: 1, linkAddress: '::', peerAddress: '2001:db8:22::1' });
+    expect(outer).toMatchObject({
+      type: MessageType6.RelayReply,
+      hopCount: 1,
+      linkAddress: '::',
+      peerAddress: '2001:db8:22::1',
+    });
     expect(getOption6(outer.options, 'interface-id')).toEqual(Buffer.from([0, 0, 0, 7]));
     const inner = decodeDhcp6(getOption6(outer.options, 'relay-message') as Buffer) as Dhcp6RelayMessage;
-    expect(inner).toMatchObject({ type: MessageType6.RelayReply, hopCount: 0, linkAddress: '2001:db8:22::1', peerAddress: 'fe80::5054:ff:fe66:1' });
+    expect(inner).toMatchObject({
+      type: MessageType6.RelayReply,
+      hopCount: 0,
+      linkAddress: '2001:db8:22::1',
+      peerAddress: 'fe80::5054:ff:fe66:1',
+    });
     expect(getOption6(inner.options, 'interface-id')?.toString()).toBe('down0');
     const client = decodeDhcp6(getOption6(inner.options, 'relay-message') as Buffer) as Dhcp6Message;
     expect(client.type).toBe(MessageType6.Reply);
@@ -120,30 +171,54 @@ describe('handleDhcp6: relays (RFC 8415 §19–§20)', () => {
     expect(getOption6(client.options, 'information-refresh-time')).toBe(3600);
   });
 
-  it('uses an outer relay\'s link-address when the inner one is unspecified', () => {
+  it("uses an outer relay's link-address when the inner one is unspecified", () => {
     const relayed = twoRelays();
     const inner = decodeDhcp6(findOption(relayed.options, 9)?.data as Buffer) as Dhcp6RelayMessage;
-    const patched = { ...relayed, linkAddress: '2001:db8:20::2', options: [{ code: 9, data: encodeDhcp6({ ...inner, linkAddress: '::' }) }] };
+    const patched = {
+      ...relayed,
+      linkAddress: '2001:db8:20::2',
+      options: [{ code: 9, data: encodeDhcp6({ ...inner, linkAddress: '::' }) }],
+    };
     expect(handleDhcp6(patched, RELAYED, CONFIG)).toMatchObject({ kind: 'reply', subnet: '2001:db8:20::/64' });
   });
 
   it('drops relays it cannot use: no subnet for the link, no Relay Message, too deep, a Relay-reply', () => {
     const lost = { ...twoRelays(), linkAddress: '2001:db8:99::1' };
     const innerLost = decodeDhcp6(findOption(lost.options, 9)?.data as Buffer) as Dhcp6RelayMessage;
-    const unknownLink = { ...lost, options: [{ code: 9, data: encodeDhcp6({ ...innerLost, linkAddress: '2001:db8:99::1' }) }] };
+    const unknownLink = {
+      ...lost,
+      options: [{ code: 9, data: encodeDhcp6({ ...innerLost, linkAddress: '2001:db8:99::1' }) }],
+    };
     expect(handleDhcp6(unknownLink, RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'no-subnet' });
-    expect(handleDhcp6({ ...twoRelays(), options: [] }, RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'invalid-relay' });
+    expect(handleDhcp6({ ...twoRelays(), options: [] }, RELAYED, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'invalid-relay',
+    });
     let deep: Dhcp6Packet = informationRequest();
-    for (let i = 0; i < 33; i++) deep = { type: 12, hopCount: i, linkAddress: '2001:db8:22::1', peerAddress: '::', options: [{ code: 9, data: encodeDhcp6(deep) }] };
+    for (let i = 0; i < 33; i++)
+      deep = {
+        type: 12,
+        hopCount: i,
+        linkAddress: '2001:db8:22::1',
+        peerAddress: '::',
+        options: [{ code: 9, data: encodeDhcp6(deep) }],
+      };
     expect(handleDhcp6(deep, RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'relay-too-deep' });
-    expect(handleDhcp6({ ...twoRelays(), type: 13 }, RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'not-a-request' });
+    expect(handleDhcp6({ ...twoRelays(), type: 13 }, RELAYED, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'not-a-request',
+    });
     const garbage = { ...twoRelays(), options: [{ code: 9, data: Buffer.from([11, 0]) }] };
     expect(handleDhcp6(garbage, RELAYED, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'malformed-option' });
   });
 });
 
 describe('handleDhcp6: stateful requests get NoAddrsAvail (stateless only)', () => {
-  const solicit = (): Dhcp6Message => ({ type: MessageType6.Solicit, transactionId: 9, options: [{ code: 1, data: CLIENT_DUID }, IA_NA, IA_PD] });
+  const solicit = (): Dhcp6Message => ({
+    type: MessageType6.Solicit,
+    transactionId: 9,
+    options: [{ code: 1, data: CLIENT_DUID }, IA_NA, IA_PD],
+  });
 
   it('answers a Solicit with an Advertise holding only the identifiers and a NoAddrsAvail status (§18.3.9)', () => {
     const out = reply(handleDhcp6(solicit(), DIRECT, CONFIG)) as Dhcp6Message;
@@ -156,25 +231,55 @@ describe('handleDhcp6: stateful requests get NoAddrsAvail (stateless only)', () 
     const request = { ...solicit(), type: MessageType6.Request, options: [...solicit().options, OUR_ID] };
     const out = reply(handleDhcp6(request, DIRECT, CONFIG)) as Dhcp6Message;
     expect(out.type).toBe(MessageType6.Reply);
-    expect(getOption6(getOption6(out.options, 'ia-na')?.options ?? [], 'status-code')?.status).toBe(StatusCode6.NoAddrsAvail);
-    expect(getOption6(getOption6(out.options, 'ia-pd')?.options ?? [], 'status-code')?.status).toBe(StatusCode6.NoPrefixAvail);
+    expect(getOption6(getOption6(out.options, 'ia-na')?.options ?? [], 'status-code')?.status).toBe(
+      StatusCode6.NoAddrsAvail,
+    );
+    expect(getOption6(getOption6(out.options, 'ia-pd')?.options ?? [], 'status-code')?.status).toBe(
+      StatusCode6.NoPrefixAvail,
+    );
     expect(getOption6(out.options, 'status-code')?.status).toBe(StatusCode6.NoAddrsAvail);
   });
 
   it('drops malformed or foreign ones: no Client Identifier, Solicit naming a server, Request to another server', () => {
-    expect(handleDhcp6({ ...solicit(), options: [IA_NA] }, DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'missing-client-id' });
-    expect(handleDhcp6(withOptions(solicit(), OUR_ID), DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'invalid-request' });
-    expect(handleDhcp6({ ...solicit(), type: MessageType6.Request, options: [...solicit().options, OTHER_ID] }, DIRECT, CONFIG))
-      .toMatchObject({ kind: 'ignore', reason: 'other-server' });
-    expect(handleDhcp6({ ...solicit(), type: MessageType6.Request }, DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'other-server' });
+    expect(handleDhcp6({ ...solicit(), options: [IA_NA] }, DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'missing-client-id',
+    });
+    expect(handleDhcp6(withOptions(solicit(), OUR_ID), DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'invalid-request',
+    });
+    expect(
+      handleDhcp6(
+        { ...solicit(), type: MessageType6.Request, options: [...solicit().options, OTHER_ID] },
+        DIRECT,
+        CONFIG,
+      ),
+    ).toMatchObject({ kind: 'ignore', reason: 'other-server' });
+    expect(handleDhcp6({ ...solicit(), type: MessageType6.Request }, DIRECT, CONFIG)).toMatchObject({
+      kind: 'ignore',
+      reason: 'other-server',
+    });
   });
 
   it('does not answer Renew/Rebind/Release (nothing was bound) nor server-to-client messages', () => {
-    for (const type of [MessageType6.Confirm, MessageType6.Renew, MessageType6.Rebind, MessageType6.Release, MessageType6.Decline]) {
-      expect(handleDhcp6({ ...solicit(), type }, DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'unsupported-message' });
+    for (const type of [
+      MessageType6.Confirm,
+      MessageType6.Renew,
+      MessageType6.Rebind,
+      MessageType6.Release,
+      MessageType6.Decline,
+    ]) {
+      expect(handleDhcp6({ ...solicit(), type }, DIRECT, CONFIG)).toMatchObject({
+        kind: 'ignore',
+        reason: 'unsupported-message',
+      });
     }
     for (const type of [MessageType6.Advertise, MessageType6.Reply, MessageType6.Reconfigure, 0, 200]) {
-      expect(handleDhcp6({ ...solicit(), type }, DIRECT, CONFIG)).toMatchObject({ kind: 'ignore', reason: 'not-a-request' });
+      expect(handleDhcp6({ ...solicit(), type }, DIRECT, CONFIG)).toMatchObject({
+        kind: 'ignore',
+        reason: 'not-a-request',
+      });
     }
   });
 });

@@ -41,7 +41,14 @@ describe('Dhcp6Server on loopback', () => {
   let client: Socket;
 
   beforeAll(async () => {
-    server = new Dhcp6Server({ logger: pino({ level: 'silent' }), config: () => CONFIG, interfaceInfo: () => undefined, interfaces: [], port: 0, bindAddress: '::1' });
+    server = new Dhcp6Server({
+      logger: pino({ level: 'silent' }),
+      config: () => CONFIG,
+      interfaceInfo: () => undefined,
+      interfaces: [],
+      port: 0,
+      bindAddress: '::1',
+    });
     await server.start();
     client = createSocket('udp6');
     await new Promise<void>((resolve) => client.bind(0, '::1', resolve));
@@ -52,7 +59,7 @@ describe('Dhcp6Server on loopback', () => {
     server?.close();
   });
 
-  it('answers a Relay-forward with a Relay-reply sent back to the relay\'s port', async () => {
+  it("answers a Relay-forward with a Relay-reply sent back to the relay's port", async () => {
     const answer = await exchange(client, server.port, encodeDhcp6(twoRelays()));
     expect(answer).toBeDefined();
     const relayReply = decodeDhcp6(answer as Buffer) as Dhcp6RelayMessage;
@@ -65,7 +72,9 @@ describe('Dhcp6Server on loopback', () => {
       expect(await exchange(client, server.port, junk, 200)).toBeUndefined();
     }
     expect(await exchange(client, server.port, encodeDhcp6(informationRequest()), 200)).toBeUndefined();
-    expect(await exchange(client, server.port, encodeDhcp6({ ...informationRequest(), type: MessageType6.Renew }), 200)).toBeUndefined();
+    expect(
+      await exchange(client, server.port, encodeDhcp6({ ...informationRequest(), type: MessageType6.Renew }), 200),
+    ).toBeUndefined();
     expect(await exchange(client, server.port, encodeDhcp6(twoRelays()))).toBeDefined();
     const counters = server.counters.snapshot();
     expect(counters.decodeErrors).toBe(3);

@@ -14,22 +14,34 @@ const GW = '52:54:00:00:00:01';
 function rig(opts: { refreshMs?: number; max?: number; reserved?: Record<string, string> } = {}) {
   const events: DiscoveryEvent[] = [];
   const table = new BindingTable({ refreshIntervalMs: opts.refreshMs ?? 1000, maxEntries: opts.max ?? 100 });
-  const conflicts = new ConflictDetector({ windowMs: opts.refreshMs ?? 1000, reservedMacs: (ip) => (opts.reserved?.[ip] ? [opts.reserved[ip]] : undefined) });
+  const conflicts = new ConflictDetector({
+    windowMs: opts.refreshMs ?? 1000,
+    reservedMacs: (ip) => (opts.reserved?.[ip] ? [opts.reserved[ip]] : undefined),
+  });
   const observer = new ArpObserver({ table, conflicts, emit: (e) => events.push(e) });
-  const neighbours = () => events.filter((e): e is NeighbourEvent => e.kind === 'neighbour').map((e) => `${e.change} ${e.ip} ${e.mac}${e.previousMac ? ` was ${e.previousMac}` : ''}`);
+  const neighbours = () =>
+    events
+      .filter((e): e is NeighbourEvent => e.kind === 'neighbour')
+      .map((e) => `${e.change} ${e.ip} ${e.mac}${e.previousMac ? ` was ${e.previousMac}` : ''}`);
   return { events, table, observer, neighbours };
 }
 
 describe('ArpObserver', () => {
   it('binds the sender of a request, not its target', () => {
     const { observer, neighbours } = rig();
-    expect(observer.handleFrame('eth0', arpFrame({ senderMac: A, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), 0)).toBe(true);
+    expect(
+      observer.handleFrame('eth0', arpFrame({ senderMac: A, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), 0),
+    ).toBe(true);
     expect(neighbours()).toEqual(['new 10.0.0.5 52:54:00:00:00:0a']);
   });
 
   it('binds sender and target of a reply', () => {
     const { observer, neighbours } = rig();
-    observer.handleFrame('eth0', arpFrame({ op: 'reply', senderMac: GW, senderIp: '10.0.0.1', targetMac: A, targetIp: '10.0.0.5' }), 0);
+    observer.handleFrame(
+      'eth0',
+      arpFrame({ op: 'reply', senderMac: GW, senderIp: '10.0.0.1', targetMac: A, targetIp: '10.0.0.5' }),
+      0,
+    );
     expect(neighbours()).toEqual(['new 10.0.0.1 52:54:00:00:00:01', 'new 10.0.0.5 52:54:00:00:00:0a']);
   });
 
@@ -42,14 +54,19 @@ describe('ArpObserver', () => {
 
   it('reports moved with the previous MAC, and refreshed at most once per interval', () => {
     const { observer, neighbours } = rig({ refreshMs: 1000 });
-    const from = (mac: string, t: number) => observer.handleFrame('eth0', arpFrame({ senderMac: mac, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), t);
+    const from = (mac: string, t: number) =>
+      observer.handleFrame('eth0', arpFrame({ senderMac: mac, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), t);
     from(A, 0);
     from(A, 500);
     from(A, 999);
     from(A, 1000);
     from(A, 1500);
     from(B, 5000);
-    expect(neighbours()).toEqual(['new 10.0.0.5 52:54:00:00:00:0a', 'refreshed 10.0.0.5 52:54:00:00:00:0a', 'moved 10.0.0.5 52:54:00:00:00:0b was 52:54:00:00:00:0a']);
+    expect(neighbours()).toEqual([
+      'new 10.0.0.5 52:54:00:00:00:0a',
+      'refreshed 10.0.0.5 52:54:00:00:00:0a',
+      'moved 10.0.0.5 52:54:00:00:00:0b was 52:54:00:00:00:0a',
+    ]);
   });
 
   it('keys bindings by VLAN: the same IP on two tags is two bindings', () => {
@@ -62,21 +79,32 @@ describe('ArpObserver', () => {
 
   it('two MACs within the window are a conflict; after the window a move is not', () => {
     const { observer, events } = rig({ refreshMs: 1000 });
-    const from = (mac: string, t: number) => observer.handleFrame('eth0', arpFrame({ senderMac: mac, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), t);
+    const from = (mac: string, t: number) =>
+      observer.handleFrame('eth0', arpFrame({ senderMac: mac, senderIp: '10.0.0.5', targetIp: '10.0.0.1' }), t);
     from(A, 0);
     from(B, 3000);
     expect(events.filter((e) => e.kind === 'ip-conflict')).toEqual([]);
     from(A, 3200);
     const conflicts = events.filter((e) => e.kind === 'ip-conflict');
-    expect(conflicts).toEqual([{ kind: 'ip-conflict', interface: 'eth0', ip: '10.0.0.5', macs: [A, B], reason: 'two-macs', time: 3200 }]);
+    expect(conflicts).toEqual([
+      { kind: 'ip-conflict', interface: 'eth0', ip: '10.0.0.5', macs: [A, B], reason: 'two-macs', time: 3200 },
+    ]);
   });
 
   it('a claim on a reserved IP by another MAC is a conflict, once', () => {
     const { observer, events } = rig({ reserved: { '10.0.0.50': A } });
     observer.handleFrame('eth0', arpFrame({ senderMac: A, senderIp: '10.0.0.50', targetIp: '10.0.0.1' }), 0);
     expect(events.some((e) => e.kind === 'ip-conflict')).toBe(false);
-    observer.handleFrame('eth0', arpFrame({ op: 'reply', senderMac: B, senderIp: '10.0.0.50', targetMac: GW, targetIp: '10.0.0.1' }), 5000);
-    observer.handleFrame('eth0', arpFrame({ op: 'reply', senderMac: B, senderIp: '10.0.0.50', targetMac: GW, targetIp: '10.0.0.1' }), 5100);
+    observer.handleFrame(
+      'eth0',
+      arpFrame({ op: 'reply', senderMac: B, senderIp: '10.0.0.50', targetMac: GW, targetIp: '10.0.0.1' }),
+      5000,
+    );
+    observer.handleFrame(
+      'eth0',
+      arpFrame({ op: 'reply', senderMac: B, senderIp: '10.0.0.50', targetMac: GW, targetIp: '10.0.0.1' }),
+      5100,
+    );
     const conflicts = events.filter((e) => e.kind === 'ip-conflict');
     expect(conflicts).toHaveLength(1);
     expect(conflicts[0]).toMatchObject({ ip: '10.0.0.50', macs: [B, A], reason: 'reserved-ip' });

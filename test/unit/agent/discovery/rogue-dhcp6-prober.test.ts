@@ -41,9 +41,21 @@ describe('buildSolicit', () => {
 
 describe('readAnswer', () => {
   it('names the server and its MAC from a DUID-LL or DUID-LLT', () => {
-    expect(readAnswer(advertise(7, duidLlFromMac(ROGUE)), 7)).toEqual({ type: MessageType6.Advertise, serverDuid: duidLlFromMac(ROGUE), serverMac: ROGUE });
-    const llt = encodeDuid({ type: 1, hardwareType: 1, time: 1000, linkLayerAddress: Buffer.from('5254000badd1', 'hex') });
-    expect(readAnswer(advertise(7, llt, MessageType6.Reply), 7)).toMatchObject({ type: MessageType6.Reply, serverMac: '52:54:00:0b:ad:d1' });
+    expect(readAnswer(advertise(7, duidLlFromMac(ROGUE)), 7)).toEqual({
+      type: MessageType6.Advertise,
+      serverDuid: duidLlFromMac(ROGUE),
+      serverMac: ROGUE,
+    });
+    const llt = encodeDuid({
+      type: 1,
+      hardwareType: 1,
+      time: 1000,
+      linkLayerAddress: Buffer.from('5254000badd1', 'hex'),
+    });
+    expect(readAnswer(advertise(7, llt, MessageType6.Reply), 7)).toMatchObject({
+      type: MessageType6.Reply,
+      serverMac: '52:54:00:0b:ad:d1',
+    });
   });
 
   it('omits the MAC for a DUID-EN or DUID-UUID', () => {
@@ -93,19 +105,28 @@ describe('RogueDhcp6Prober on loopback', () => {
     const ours = duidLlFromMac(MAC);
     const port = await startResponder([ours, duidLlFromMac(ROGUE)]);
     const events: DiscoveryEvent[] = [];
-    const prober = new RogueDhcp6Prober((e) => events.push(e), () => 42);
+    const prober = new RogueDhcp6Prober(
+      (e) => events.push(e),
+      () => 42,
+    );
     const result = await prober.probe({
-      interfaces: [{ interface: 'lo', mac: MAC, linkLocal: '::1' }], ourDuids: [ours], listenMs: 300,
-      destination: { address: '::1', port }, clientPort: 0,
+      interfaces: [{ interface: 'lo', mac: MAC, linkLocal: '::1' }],
+      ourDuids: [ours],
+      listenMs: 300,
+      destination: { address: '::1', port },
+      clientPort: 0,
     });
     expect(result).toEqual({
-      probed: 1, foreign: 1,
+      probed: 1,
+      foreign: 1,
       servers: [
         { interface: 'lo', family: 6, server_ip: '::1', server_mac: MAC, ours: true },
         { interface: 'lo', family: 6, server_ip: '::1', server_mac: ROGUE, ours: false },
       ],
     });
-    expect(events).toEqual([{ kind: 'foreign-dhcp', family: 6, interface: 'lo', serverIp: '::1', serverMac: ROGUE, time: 42 }]);
+    expect(events).toEqual([
+      { kind: 'foreign-dhcp', family: 6, interface: 'lo', serverIp: '::1', serverMac: ROGUE, time: 42 },
+    ]);
     expect(prober.decodeErrors).toBe(1);
     expect(prober.busy).toBe(false);
   });
@@ -114,8 +135,14 @@ describe('RogueDhcp6Prober on loopback', () => {
     const port = await startResponder([duidLlFromMac(ROGUE)]);
     const prober = new RogueDhcp6Prober(() => undefined);
     const result = await prober.probe({
-      interfaces: [{ interface: 'nosuchif0', mac: MAC, linkLocal: 'fe80::1' }, { interface: 'lo', mac: MAC, linkLocal: '::1' }],
-      ourDuids: [], listenMs: 300, destination: { address: '::1', port }, clientPort: 0,
+      interfaces: [
+        { interface: 'nosuchif0', mac: MAC, linkLocal: 'fe80::1' },
+        { interface: 'lo', mac: MAC, linkLocal: '::1' },
+      ],
+      ourDuids: [],
+      listenMs: 300,
+      destination: { address: '::1', port },
+      clientPort: 0,
     });
     expect(result.probed).toBe(1);
     expect(result.foreign).toBe(1);
@@ -124,33 +151,58 @@ describe('RogueDhcp6Prober on loopback', () => {
 });
 
 describe('foreign-dhcp on the region protocol', () => {
-  const base = { key: 'foreign-dhcp:rk0:0:x:1', rack: 'rack-1', time: 1, interface: 'rk0', type: 'foreign-dhcp' as const };
+  const base = {
+    key: 'foreign-dhcp:rk0:0:x:1',
+    rack: 'rack-1',
+    time: 1,
+    interface: 'rk0',
+    type: 'foreign-dhcp' as const,
+  };
 
   it('takes a DHCPv6 server, with or without a MAC, as the prober reports it', () => {
-    const withMac = toRegionEvent({ kind: 'foreign-dhcp', family: 6, interface: 'rk0', serverIp: 'fe80::1', serverMac: ROGUE, time: 1 }, 'rack-1');
+    const withMac = toRegionEvent(
+      { kind: 'foreign-dhcp', family: 6, interface: 'rk0', serverIp: 'fe80::1', serverMac: ROGUE, time: 1 },
+      'rack-1',
+    );
     expect(foreignDhcpEventSchema.parse(withMac)).toMatchObject({ family: 6, server_ip: 'fe80::1', server_mac: ROGUE });
-    const noMac = toRegionEvent({ kind: 'foreign-dhcp', family: 6, interface: 'rk0', serverIp: 'fe80::1', time: 1 }, 'rack-1');
+    const noMac = toRegionEvent(
+      { kind: 'foreign-dhcp', family: 6, interface: 'rk0', serverIp: 'fe80::1', time: 1 },
+      'rack-1',
+    );
     expect(noMac).not.toHaveProperty('server_mac');
     expect(foreignDhcpEventSchema.safeParse(noMac).success).toBe(true);
   });
 
   it('keeps DHCPv4 events as they were: IPv4 server and a MAC required', () => {
-    expect(foreignDhcpEventSchema.safeParse({ ...base, server_ip: '10.20.0.9', server_mac: ROGUE, offered_ip: '10.20.0.100' }).success).toBe(true);
+    expect(
+      foreignDhcpEventSchema.safeParse({
+        ...base,
+        server_ip: '10.20.0.9',
+        server_mac: ROGUE,
+        offered_ip: '10.20.0.100',
+      }).success,
+    ).toBe(true);
     expect(foreignDhcpEventSchema.safeParse({ ...base, server_ip: '10.20.0.9' }).success).toBe(false);
     expect(foreignDhcpEventSchema.safeParse({ ...base, server_ip: 'fe80::1', server_mac: ROGUE }).success).toBe(false);
     expect(foreignDhcpEventSchema.safeParse({ ...base, family: 6, server_ip: '10.20.0.9' }).success).toBe(false);
-    expect(foreignDhcpEventSchema.safeParse({ ...base, family: 4, server_ip: '10.20.0.9', server_mac: ROGUE }).success).toBe(false);
+    expect(
+      foreignDhcpEventSchema.safeParse({ ...base, family: 4, server_ip: '10.20.0.9', server_mac: ROGUE }).success,
+    ).toBe(false);
   });
 
   it('lets a probe result mix both families', () => {
     const result = {
-      probed: 2, foreign: 1,
+      probed: 2,
+      foreign: 1,
       servers: [
         { interface: 'rk0', server_ip: '10.20.0.1', server_mac: MAC, ours: true },
         { interface: 'rk0', family: 6, server_ip: 'fe80::5054:ff:feba:d001', ours: false },
       ],
     };
     expect(probeResultSchema.parse(result)).toEqual(result);
-    expect(probeResultSchema.safeParse({ ...result, servers: [{ interface: 'rk0', server_ip: 'not-an-ip', ours: false }] }).success).toBe(false);
+    expect(
+      probeResultSchema.safeParse({ ...result, servers: [{ interface: 'rk0', server_ip: 'not-an-ip', ours: false }] })
+        .success,
+    ).toBe(false);
   });
 });

@@ -22,7 +22,13 @@ import { arpFrame } from '../../../helpers/arp-frames.js';
 import { announcement } from '../../../helpers/mdns-samples.js';
 
 const OUR_MAC = '52:54:00:99:00:01';
-const IFACE: InterfaceInfo = { name: 'eth0', index: 2, mac: OUR_MAC, up: true, addresses: [{ family: 4, address: '10.20.0.1', prefixLength: 24 }] };
+const IFACE: InterfaceInfo = {
+  name: 'eth0',
+  index: 2,
+  mac: OUR_MAC,
+  up: true,
+  addresses: [{ family: 4, address: '10.20.0.1', prefixLength: 24 }],
+};
 const ROGUE_MAC = '52:54:00:66:66:66';
 
 function rig(settings: Partial<typeof DEFAULT_DISCOVERY_SETTINGS> = {}, stateDir?: string) {
@@ -52,7 +58,17 @@ describe('DiscoveryService', () => {
     const { port, service, events } = rig();
     await service.start();
     port.deliver(arpFrame({ senderMac: '52:54:00:00:00:07', senderIp: '10.20.0.30', targetIp: '10.20.0.1', vid: 30 }));
-    port.deliver(encodeUdpFrame({ srcMac: '52:54:00:00:00:07', dstMac: '01:00:5e:00:00:fb', srcIp: '10.20.0.30', dstIp: '224.0.0.251', srcPort: 5353, dstPort: 5353, payload: announcement() }));
+    port.deliver(
+      encodeUdpFrame({
+        srcMac: '52:54:00:00:00:07',
+        dstMac: '01:00:5e:00:00:fb',
+        srcIp: '10.20.0.30',
+        dstIp: '224.0.0.251',
+        srcPort: 5353,
+        dstPort: 5353,
+        payload: announcement(),
+      }),
+    );
     expect(events.map((e) => e.kind)).toEqual(['neighbour', 'mdns', 'mdns']);
     for (const event of events) {
       const regional = toRegionEvent(event, 'rack-1');
@@ -74,7 +90,17 @@ describe('DiscoveryService', () => {
       expect(eth.dstMac).toBe('ff:ff:ff:ff:ff:ff');
       expect(arp).toMatchObject({ op: ArpOp.Request, senderMac: OUR_MAC, senderIp: '10.20.0.1' });
       if (live.has(arp.targetIp)) {
-        setImmediate(() => port.deliver(arpFrame({ op: 'reply', senderMac: '52:54:00:00:01:01', senderIp: arp.targetIp, targetMac: OUR_MAC, targetIp: '10.20.0.1' })));
+        setImmediate(() =>
+          port.deliver(
+            arpFrame({
+              op: 'reply',
+              senderMac: '52:54:00:00:01:01',
+              senderIp: arp.targetIp,
+              targetMac: OUR_MAC,
+              targetIp: '10.20.0.1',
+            }),
+          ),
+        );
       }
     };
     const summary = await service.scan({ cidrs: ['10.20.0.0/24'], ratePps: 500, waitMs: 100 });
@@ -92,7 +118,10 @@ describe('DiscoveryService', () => {
     await service.start();
     const rpc = discoveryRpcHandlers(service);
     await expect(rpc.scan({})).rejects.toMatchObject({ code: 'invalid-params', field: 'cidrs' });
-    await expect(rpc.scan({ cidrs: ['10.0.0.0/15'] })).rejects.toMatchObject({ code: 'invalid-params', message: expect.stringContaining('force') });
+    await expect(rpc.scan({ cidrs: ['10.0.0.0/15'] })).rejects.toMatchObject({
+      code: 'invalid-params',
+      message: expect.stringContaining('force'),
+    });
     await expect(rpc.scan({ cidrs: ['10.20.0.0/30'], rate_pps: -1 })).rejects.toBeInstanceOf(DiscoveryRpcError);
     const first = rpc.scan({ cidrs: ['10.20.0.0/28'], rate_pps: 50 });
     await expect(rpc.scan({ cidrs: ['10.20.0.0/28'] })).rejects.toMatchObject({ code: 'busy' });
@@ -107,15 +136,41 @@ describe('DiscoveryService', () => {
       const udp = decodeUdpFrame(frame);
       const discover = decodeDhcp4(udp.payload);
       expect(discover.options.get(61)?.toString('latin1')).toContain('rackd-rogue-dhcp-probe');
-      for (const [mac, ip] of [[ROGUE_MAC, '10.20.0.9'], [OUR_MAC, '10.20.0.1']] as const) {
-        const offer = { ...discover, op: 2 as const, yiaddr: '10.20.0.120', options: new Map([[53, Buffer.from([2])], [54, Buffer.from(ip.split('.').map(Number))]]) };
-        const reply = encodeUdpFrame({ srcMac: mac, dstMac: 'ff:ff:ff:ff:ff:ff', srcIp: ip, dstIp: '255.255.255.255', srcPort: 67, dstPort: 68, payload: encodeDhcp4(offer) });
+      for (const [mac, ip] of [
+        [ROGUE_MAC, '10.20.0.9'],
+        [OUR_MAC, '10.20.0.1'],
+      ] as const) {
+        const offer = {
+          ...discover,
+          op: 2 as const,
+          yiaddr: '10.20.0.120',
+          options: new Map([
+            [53, Buffer.from([2])],
+            [54, Buffer.from(ip.split('.').map(Number))],
+          ]),
+        };
+        const reply = encodeUdpFrame({
+          srcMac: mac,
+          dstMac: 'ff:ff:ff:ff:ff:ff',
+          srcIp: ip,
+          dstIp: '255.255.255.255',
+          srcPort: 67,
+          dstPort: 68,
+          payload: encodeDhcp4(offer),
+        });
         setImmediate(() => port.deliver(reply));
       }
     };
     const result = await discoveryRpcHandlers(service).probe({});
     expect(result).toMatchObject({ probed: 1, foreign: 1 });
-    expect(events).toEqual([expect.objectContaining({ kind: 'foreign-dhcp', serverIp: '10.20.0.9', serverMac: ROGUE_MAC, offeredIp: '10.20.0.120' })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'foreign-dhcp',
+        serverIp: '10.20.0.9',
+        serverMac: ROGUE_MAC,
+        offeredIp: '10.20.0.120',
+      }),
+    ]);
     await service.close();
   });
 
@@ -126,11 +181,43 @@ describe('DiscoveryService', () => {
     const chaddr = Buffer.alloc(16);
     Buffer.from('52540000000a', 'hex').copy(chaddr);
     const decline = encodeDhcp4({
-      op: 1, htype: 1, hlen: 6, hops: 0, xid: 7, secs: 0, flags: 0, ciaddr: '0.0.0.0', yiaddr: '0.0.0.0', siaddr: '0.0.0.0', giaddr: '0.0.0.0',
-      chaddr, sname: '', file: '', options: new Map([[53, Buffer.from([4])], [50, Buffer.from([10, 20, 0, 60])]]),
+      op: 1,
+      htype: 1,
+      hlen: 6,
+      hops: 0,
+      xid: 7,
+      secs: 0,
+      flags: 0,
+      ciaddr: '0.0.0.0',
+      yiaddr: '0.0.0.0',
+      siaddr: '0.0.0.0',
+      giaddr: '0.0.0.0',
+      chaddr,
+      sname: '',
+      file: '',
+      options: new Map([
+        [53, Buffer.from([4])],
+        [50, Buffer.from([10, 20, 0, 60])],
+      ]),
     });
-    port.deliver(encodeUdpFrame({ srcMac: '52:54:00:00:00:0a', dstMac: 'ff:ff:ff:ff:ff:ff', srcIp: '0.0.0.0', dstIp: '255.255.255.255', srcPort: 68, dstPort: 67, payload: decline }));
-    expect(events.filter((e) => e.kind === 'ip-conflict')).toEqual([expect.objectContaining({ ip: '10.20.0.60', macs: ['52:54:00:00:00:0a', '52:54:00:00:00:0b'], reason: 'decline' })]);
+    port.deliver(
+      encodeUdpFrame({
+        srcMac: '52:54:00:00:00:0a',
+        dstMac: 'ff:ff:ff:ff:ff:ff',
+        srcIp: '0.0.0.0',
+        dstIp: '255.255.255.255',
+        srcPort: 68,
+        dstPort: 67,
+        payload: decline,
+      }),
+    );
+    expect(events.filter((e) => e.kind === 'ip-conflict')).toEqual([
+      expect.objectContaining({
+        ip: '10.20.0.60',
+        macs: ['52:54:00:00:00:0a', '52:54:00:00:00:0b'],
+        reason: 'decline',
+      }),
+    ]);
     await service.close();
   });
 
@@ -146,8 +233,13 @@ describe('DiscoveryService', () => {
     await second.service.start();
     second.port.deliver(arpFrame({ senderMac: '52:54:00:00:00:07', senderIp: '10.20.0.30', targetIp: '10.20.0.1' }));
     expect(second.events).toEqual([]);
-    await expect(discoveryRpcHandlers(second.service)['discovery.clear']({ neighbours: true })).resolves.toEqual({ neighbours: 1, mdns: 0 });
-    await expect(discoveryRpcHandlers(second.service)['discovery.clear']({ neighbours: 'yes' })).rejects.toMatchObject({ code: 'invalid-params' });
+    await expect(discoveryRpcHandlers(second.service)['discovery.clear']({ neighbours: true })).resolves.toEqual({
+      neighbours: 1,
+      mdns: 0,
+    });
+    await expect(discoveryRpcHandlers(second.service)['discovery.clear']({ neighbours: 'yes' })).rejects.toMatchObject({
+      code: 'invalid-params',
+    });
     await second.service.close();
   });
 });

@@ -7,7 +7,13 @@ import type { InterfaceInfo } from '../../../../agent/net/interface-info.js';
 import { parseCidr4 } from '../../../../protocol/net/ipv4-address.js';
 
 function link(name: string, address?: string, up = true): InterfaceInfo {
-  return { name, index: 1, mac: '02:00:00:00:00:01', up, addresses: address ? [{ family: 4, address, prefixLength: 24 }] : [] };
+  return {
+    name,
+    index: 1,
+    mac: '02:00:00:00:00:01',
+    up,
+    addresses: address ? [{ family: 4, address, prefixLength: 24 }] : [],
+  };
 }
 
 const SUBNETS = [parseCidr4('10.20.0.0/24'), parseCidr4('10.21.0.0/24')].map((c) => {
@@ -21,12 +27,21 @@ describe('selectInterfaces', () => {
   });
 
   it('serves pattern matches only when up with an address in a served subnet', () => {
-    const view = [link('rk1', '10.21.0.1'), link('rk2', '192.168.1.1'), link('rk3', '10.20.0.9', false), link('lo', '10.20.0.5')];
+    const view = [
+      link('rk1', '10.21.0.1'),
+      link('rk2', '192.168.1.1'),
+      link('rk3', '10.20.0.9', false),
+      link('lo', '10.20.0.5'),
+    ];
     expect(selectInterfaces(['rk*'], view, SUBNETS)).toEqual(['rk1']);
     expect(selectInterfaces(['rk?', 'lo'], view, SUBNETS)).toEqual(['rk1', 'lo']);
   });
 
   it('tells patterns from names', () => {
-    expect([isInterfacePattern('eth*'), isInterfacePattern('vlan?0'), isInterfacePattern('eth1.20')]).toEqual([true, true, false]);
+    expect([isInterfacePattern('eth*'), isInterfacePattern('vlan?0'), isInterfacePattern('eth1.20')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

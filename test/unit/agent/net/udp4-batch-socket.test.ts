@@ -47,11 +47,17 @@ describe('UdpBatchSocket', () => {
   it('hands over every datagram with its source and sends the replies written during the batch', async () => {
     const port = freePort();
     const seen: string[] = [];
-    const server: UdpBatchSocket = new UdpBatchSocket(addon(), '127.0.0.1', port, 1 << 20, (payload, srcIp, srcPort) => {
-      seen.push(payload.toString());
-      // An echo with a marker, written while the batch is being handled: it leaves after the batch.
-      server.send(Buffer.concat([Buffer.from('re:'), payload]), srcIp, srcPort);
-    });
+    const server: UdpBatchSocket = new UdpBatchSocket(
+      addon(),
+      '127.0.0.1',
+      port,
+      1 << 20,
+      (payload, srcIp, srcPort) => {
+        seen.push(payload.toString());
+        // An echo with a marker, written while the batch is being handled: it leaves after the batch.
+        server.send(Buffer.concat([Buffer.from('re:'), payload]), srcIp, srcPort);
+      },
+    );
     open.push(server);
     const peer = await client();
     const replies = received(peer, 500);
@@ -85,7 +91,11 @@ describe('UdpBatchSocket', () => {
   it('refuses an address in use and one that is not local, with the errno code', () => {
     const port = freePort();
     open.push(new UdpBatchSocket(addon(), '127.0.0.1', port, 0, () => {}));
-    expect(() => new UdpBatchSocket(addon(), '127.0.0.1', port, 0, () => {})).toThrow(expect.objectContaining({ code: 'EADDRINUSE' }));
-    expect(() => new UdpBatchSocket(addon(), '192.0.2.77', port, 0, () => {})).toThrow(expect.objectContaining({ code: 'EADDRNOTAVAIL' }));
+    expect(() => new UdpBatchSocket(addon(), '127.0.0.1', port, 0, () => {})).toThrow(
+      expect.objectContaining({ code: 'EADDRINUSE' }),
+    );
+    expect(() => new UdpBatchSocket(addon(), '192.0.2.77', port, 0, () => {})).toThrow(
+      expect.objectContaining({ code: 'EADDRNOTAVAIL' }),
+    );
   });
 });

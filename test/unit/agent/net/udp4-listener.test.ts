@@ -44,8 +44,15 @@ describe.each(['auto', 'dgram'] as const)('Udp4Listener (%s)', (transport) => {
     client.send('request', port, '127.0.0.1');
     const datagram = await got;
     expect(datagram.payload.toString()).toBe('request');
-    expect(datagram).toMatchObject({ srcIp: '127.0.0.1', srcPort: client.address().port, localIp: '127.0.0.1', interfaceName: 'lo' });
-    const reply = next<{ msg: Buffer; port: number }>((resolve) => client.once('message', (msg, from) => resolve({ msg, port: from.port })));
+    expect(datagram).toMatchObject({
+      srcIp: '127.0.0.1',
+      srcPort: client.address().port,
+      localIp: '127.0.0.1',
+      interfaceName: 'lo',
+    });
+    const reply = next<{ msg: Buffer; port: number }>((resolve) =>
+      client.once('message', (msg, from) => resolve({ msg, port: from.port })),
+    );
     expect(listener.send('127.0.0.1', Buffer.from('reply'), datagram.srcIp, datagram.srcPort)).toBe(true);
     expect(await reply).toEqual({ msg: Buffer.from('reply'), port });
     expect(listener.send('127.0.0.9', Buffer.from('x'), '127.0.0.1', 1)).toBe(false);

@@ -46,16 +46,31 @@ describe('AppliedConfig state dir', () => {
     dirs.push(dir);
     const applied = new AppliedConfig({ dir, logger: pino({ level: 'silent' }), persistDebounceMs: 1, compactAfter });
     await applied.loadFromDisk();
-    const base = Array.from({ length: 50 }, (_, i) => ({ mac: mac(i), ip: `10.${i % 2 ? 30 : 20}.0.${i + 10}`, ...(i % 7 === 0 ? { hostname: `n${i}` } : {}), ...(i % 5 === 0 ? { client_id: `01:aa:${i.toString(16).padStart(2, '0')}` } : {}) }));
+    const base = Array.from({ length: 50 }, (_, i) => ({
+      mac: mac(i),
+      ip: `10.${i % 2 ? 30 : 20}.0.${i + 10}`,
+      ...(i % 7 === 0 ? { hostname: `n${i}` } : {}),
+      ...(i % 5 === 0 ? { client_id: `01:aa:${i.toString(16).padStart(2, '0')}` } : {}),
+    }));
     applied.applySnapshot({ epoch: 'e1', revision: 1 }, '1-0', validated(base));
     await applied.store.flush();
-    applied.applyDelta(put(2, { mac: mac(60), ip: '10.20.0.200', client_id: '01:bb:01', options: [{ code: 224, type: 'string', value: 'x' }] }), '2-0');
+    applied.applyDelta(
+      put(2, {
+        mac: mac(60),
+        ip: '10.20.0.200',
+        client_id: '01:bb:01',
+        options: [{ code: 224, type: 'string', value: 'x' }],
+      }),
+      '2-0',
+    );
     applied.applyDelta({ type: 'delete-reservation', epoch: 'e1', revision: 3, time: 0, mac: mac(2) }, '3-0');
     applied.applyDelta(put(4, { mac: mac(4), ip: '10.20.0.201', hostname: 'moved' }), '4-0');
     applied.applyDelta(put(5, { mac: mac(61), ip: '10.20.0.1' }), '5-0');
     await applied.close();
     const before = applied.model;
-    expect(readFileSync(join(dir, 'applied.log'), 'utf8').split('\n').filter(Boolean)).toHaveLength(compactAfter === 3 ? 0 : 4);
+    expect(readFileSync(join(dir, 'applied.log'), 'utf8').split('\n').filter(Boolean)).toHaveLength(
+      compactAfter === 3 ? 0 : 4,
+    );
 
     const after = await restarted(dir);
     expect(after.position).toMatchObject({ epoch: 'e1', revision: 5, entryId: '5-0' });
@@ -77,7 +92,14 @@ describe('AppliedConfig state dir', () => {
     dirs.push(dir);
     const applied = new AppliedConfig({ dir, logger: pino({ level: 'silent' }), persistDebounceMs: 1 });
     await applied.loadFromDisk();
-    applied.applySnapshot({ epoch: 'e1', revision: 1 }, '1-0', validated([{ mac: mac(1), ip: '10.20.0.10' }, { mac: mac(2), ip: '10.30.0.10' }]));
+    applied.applySnapshot(
+      { epoch: 'e1', revision: 1 },
+      '1-0',
+      validated([
+        { mac: mac(1), ip: '10.20.0.10' },
+        { mac: mac(2), ip: '10.30.0.10' },
+      ]),
+    );
     applied.applyDelta({ type: 'delete-subnet', epoch: 'e1', revision: 2, time: 0, cidr: '10.30.0.0/24' }, '2-0');
     await applied.close();
     const after = await restarted(dir);

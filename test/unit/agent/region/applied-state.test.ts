@@ -21,20 +21,36 @@ afterEach(() => {
 });
 
 const BASE: AppliedBase = {
-  epoch: 'e1', revision: 3, entryId: '100-0', appliedAt: 1,
+  epoch: 'e1',
+  revision: 3,
+  entryId: '100-0',
+  appliedAt: 1,
   subnets: [{ cidr: '10.20.0.0/24' }],
-  reservations: ReservationColumns.fromReservations(['10.20.0.0/24'], [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', subnet: '10.20.0.0/24' }]),
+  reservations: ReservationColumns.fromReservations(
+    ['10.20.0.0/24'],
+    [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', subnet: '10.20.0.0/24' }],
+  ),
 };
 
 /** Every field a reservation can carry, in two subnets, with a non-ASCII-free hostname and a custom option. */
 const RICH: Reservation[] = [
   { mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'node-1.example', subnet: '10.20.0.0/24' },
   { mac: '52:54:00:00:00:02', ip: '10.20.0.6', client_id: '01:52:54:00:00:00:02', subnet: '10.20.0.0/24' },
-  { mac: 'ff:ff:ff:ff:ff:fe', ip: '10.30.0.7', hostname: 'pxe', client_id: 'ff:00:01', subnet: '10.30.0.0/24', options: [{ code: 224, type: 'string', value: 'x' }] },
+  {
+    mac: 'ff:ff:ff:ff:ff:fe',
+    ip: '10.30.0.7',
+    hostname: 'pxe',
+    client_id: 'ff:00:01',
+    subnet: '10.30.0.0/24',
+    options: [{ code: 224, type: 'string', value: 'x' }],
+  },
   { mac: '00:00:00:00:00:00', ip: '10.30.0.8', subnet: '10.30.0.0/24' },
 ];
 const RICH_BASE: AppliedBase = {
-  epoch: 'e2', revision: 9, entryId: '200-0', appliedAt: 2,
+  epoch: 'e2',
+  revision: 9,
+  entryId: '200-0',
+  appliedAt: 2,
   subnets: [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }, { cidr: '2001:db8::/64' }, { cidr: '10.30.0.0/24' }],
   reservations: ReservationColumns.fromReservations(['10.20.0.0/24', '10.30.0.0/24'], RICH),
 };
@@ -51,7 +67,9 @@ function binFiles(dir: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.bin'));
 }
 const put = (revision: number, host: number) => ({
-  epoch: 'e1', revision, entryId: `${100 + revision}-0`,
+  epoch: 'e1',
+  revision,
+  entryId: `${100 + revision}-0`,
   change: { type: 'put-reservation' as const, reservation: { mac: `52:54:00:00:01:${host}`, ip: `10.20.0.${host}` } },
 });
 
@@ -106,11 +124,18 @@ describe('AppliedStateStore', () => {
     store.baseChanged();
     await store.flush();
     const log = join(dir, 'applied.log');
-    appendFileSync(log, `${JSON.stringify(put(4, 10))}\n${JSON.stringify({ ...put(5, 11), epoch: 'other' })}\n${JSON.stringify(put(5, 12))}\n`);
+    appendFileSync(
+      log,
+      `${JSON.stringify(put(4, 10))}\n${JSON.stringify({ ...put(5, 11), epoch: 'other' })}\n${JSON.stringify(put(5, 12))}\n`,
+    );
     appendFileSync(log, `${JSON.stringify(put(7, 13))}\n{"epoch":"e1","revision":8,"ent`);
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
-    expect(loaded?.deltas.map((d) => [d.revision, d.change?.type === 'put-reservation' ? d.change.reservation.ip : '']))
-      .toEqual([[4, '10.20.0.10'], [5, '10.20.0.12']]);
+    expect(
+      loaded?.deltas.map((d) => [d.revision, d.change?.type === 'put-reservation' ? d.change.reservation.ip : '']),
+    ).toEqual([
+      [4, '10.20.0.10'],
+      [5, '10.20.0.12'],
+    ]);
   });
 
   it('compacts: past compactAfter deltas the base is rewritten from the current state and the log emptied', async () => {
@@ -161,31 +186,53 @@ describe('AppliedStateStore', () => {
   it('round-trips every reservation field, the subnets and the position exactly', async () => {
     const dir = await written(RICH_BASE);
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
-    expect(loaded?.base).toMatchObject({ epoch: 'e2', revision: 9, entryId: '200-0', appliedAt: 2, subnets: RICH_BASE.subnets });
+    expect(loaded?.base).toMatchObject({
+      epoch: 'e2',
+      revision: 9,
+      entryId: '200-0',
+      appliedAt: 2,
+      subnets: RICH_BASE.subnets,
+    });
     expect([...(loaded?.base.reservations.entries() ?? [])]).toEqual(RICH);
     expect(loaded?.base.reservations.subnets).toEqual(['10.20.0.0/24', '10.30.0.0/24']);
   });
 
   it.each([
-    ['a flipped byte in the columns file', (dir: string) => {
-      const file = join(dir, binFiles(dir)[0] as string);
-      const bytes = readFileSync(file);
-      bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 1;
-      writeFileSync(file, bytes);
-    }, /does not match the checksum/],
-    ['a truncated columns file', (dir: string) => {
-      const file = join(dir, binFiles(dir)[0] as string);
-      writeFileSync(file, readFileSync(file).subarray(0, 50));
-    }, /does not match the checksum/],
+    [
+      'a flipped byte in the columns file',
+      (dir: string) => {
+        const file = join(dir, binFiles(dir)[0] as string);
+        const bytes = readFileSync(file);
+        bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 1;
+        writeFileSync(file, bytes);
+      },
+      /does not match the checksum/,
+    ],
+    [
+      'a truncated columns file',
+      (dir: string) => {
+        const file = join(dir, binFiles(dir)[0] as string);
+        writeFileSync(file, readFileSync(file).subarray(0, 50));
+      },
+      /does not match the checksum/,
+    ],
     ['a missing columns file', (dir: string) => rmSync(join(dir, binFiles(dir)[0] as string)), /unreadable/],
-    ['an edited header', (dir: string) => {
-      const path = join(dir, 'applied.json');
-      writeFileSync(path, readFileSync(path, 'utf8').replace('"revision":9', '"revision":10'));
-    }, /applied.json does not match its checksum/],
-    ['a torn header', (dir: string) => {
-      const path = join(dir, 'applied.json');
-      writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40));
-    }, /not JSON/],
+    [
+      'an edited header',
+      (dir: string) => {
+        const path = join(dir, 'applied.json');
+        writeFileSync(path, readFileSync(path, 'utf8').replace('"revision":9', '"revision":10'));
+      },
+      /applied.json does not match its checksum/,
+    ],
+    [
+      'a torn header',
+      (dir: string) => {
+        const path = join(dir, 'applied.json');
+        writeFileSync(path, readFileSync(path, 'utf8').slice(0, 40));
+      },
+      /not JSON/,
+    ],
   ])('refuses %s, saying why, and serves nothing from it', async (_, damage, reason) => {
     const dir = await written(RICH_BASE);
     damage(dir);
@@ -215,13 +262,32 @@ describe('AppliedStateStore', () => {
 
   it('still loads (and re-validates) a format-1 applied.json from an older rackd', async () => {
     const dir = tempDir();
-    const ipam = { subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52-54-00-00-00-01', ip: '10.20.0.5', hostname: 'a' }] };
-    writeFileSync(join(dir, 'applied.json'), JSON.stringify({ format: 1, epoch: 'e1', revision: 3, entryId: '100-0', ipam }));
+    const ipam = {
+      subnets: [{ cidr: '10.20.0.0/24' }],
+      reservations: [{ mac: '52-54-00-00-00-01', ip: '10.20.0.5', hostname: 'a' }],
+    };
+    writeFileSync(
+      join(dir, 'applied.json'),
+      JSON.stringify({ format: 1, epoch: 'e1', revision: 3, entryId: '100-0', ipam }),
+    );
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
-    expect([...(loaded?.base.reservations.entries() ?? [])]).toEqual([{ mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'a', subnet: '10.20.0.0/24' }]);
+    expect([...(loaded?.base.reservations.entries() ?? [])]).toEqual([
+      { mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'a', subnet: '10.20.0.0/24' },
+    ]);
     const problems: unknown[] = [];
-    writeFileSync(join(dir, 'applied.json'), JSON.stringify({ format: 1, epoch: 'e1', revision: 3, entryId: '100-0', ipam: { ...ipam, reservations: [{ mac: 'x', ip: '10.20.0.5' }] } }));
-    expect(await new AppliedStateStore({ dir, onRefused: (_, p) => problems.push(...(p ?? [])) }, () => undefined).load()).toBeUndefined();
+    writeFileSync(
+      join(dir, 'applied.json'),
+      JSON.stringify({
+        format: 1,
+        epoch: 'e1',
+        revision: 3,
+        entryId: '100-0',
+        ipam: { ...ipam, reservations: [{ mac: 'x', ip: '10.20.0.5' }] },
+      }),
+    );
+    expect(
+      await new AppliedStateStore({ dir, onRefused: (_, p) => problems.push(...(p ?? [])) }, () => undefined).load(),
+    ).toBeUndefined();
     expect(problems).toEqual([expect.objectContaining({ path: 'reservations[0].mac' })]);
   });
 });

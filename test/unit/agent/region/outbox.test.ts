@@ -17,8 +17,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function activity(n: number): RackEvent {
   const mac = `52:54:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
   return {
-    type: 'dhcp-activity', key: `dhcp-activity:${mac}:ack:${n}`, rack: 'rack-1', time: Date.now(), interface: 'rk0',
-    mac, ip: `10.20.${(n >> 8) & 255}.${n & 255}`, message_type: 'ack', subnet: '10.20.0.0/16',
+    type: 'dhcp-activity',
+    key: `dhcp-activity:${mac}:ack:${n}`,
+    rack: 'rack-1',
+    time: Date.now(),
+    interface: 'rk0',
+    mac,
+    ip: `10.20.${(n >> 8) & 255}.${n & 255}`,
+    message_type: 'ack',
+    subnet: '10.20.0.0/16',
   };
 }
 
@@ -52,7 +59,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function outbox(options: Partial<OutboxOptions> = {}): Promise<{ box: Outbox; transport: RecordingTransport; journal: EventJournal }> {
+async function outbox(
+  options: Partial<OutboxOptions> = {},
+): Promise<{ box: Outbox; transport: RecordingTransport; journal: EventJournal }> {
   const dir = mkdtempSync(join(tmpdir(), 'rackd-outbox-'));
   dirs.push(dir);
   const journal = new EventJournal(dir);

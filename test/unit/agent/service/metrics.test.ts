@@ -7,7 +7,12 @@ import { RackdMetrics } from '../../../../agent/service/metrics.js';
 import type { MetricsSource } from '../../../../agent/daemon/metrics-source.js';
 
 const source: MetricsSource = {
-  dhcp4: () => ({ received: { DISCOVER: 7, REQUEST: 2 }, sent: { OFFER: 1, ACK: 2 }, dropped: { 'rate-limit-global': 40, 'unknown-client': 5 }, decodeErrors: 3 }),
+  dhcp4: () => ({
+    received: { DISCOVER: 7, REQUEST: 2 },
+    sent: { OFFER: 1, ACK: 2 },
+    dropped: { 'rate-limit-global': 40, 'unknown-client': 5 },
+    decodeErrors: 3,
+  }),
   ports: () => ({ rk0: { received: 9, dropped: 1, sent: 3, sendErrors: 0 } }),
   reservations: () => 12,
   subnets: () => 2,
@@ -58,12 +63,19 @@ describe('RackdMetrics', () => {
   });
 
   it('serves /metrics and /status over HTTP on loopback', async () => {
-    server = new MetricsServer(new RackdMetrics(source), () => ({ status: 'running', interfaces: ['rk0'] }), pino({ level: 'silent' }));
+    server = new MetricsServer(
+      new RackdMetrics(source),
+      () => ({ status: 'running', interfaces: ['rk0'] }),
+      pino({ level: 'silent' }),
+    );
     const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('rackd_subnets 2');
-    expect(await (await fetch(`http://127.0.0.1:${port}/status`)).json()).toEqual({ status: 'running', interfaces: ['rk0'] });
+    expect(await (await fetch(`http://127.0.0.1:${port}/status`)).json()).toEqual({
+      status: 'running',
+      interfaces: ['rk0'],
+    });
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
   });
 

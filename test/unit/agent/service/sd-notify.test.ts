@@ -37,7 +37,11 @@ describe('SdNotifier', () => {
   it('sends READY=1, then WATCHDOG=1 at half of WATCHDOG_USEC, then STOPPING=1', async () => {
     const sock = listen();
     const notifier = SdNotifier.fromEnv({ NOTIFY_SOCKET: sock.path, WATCHDOG_USEC: '100000' }, logger);
-    cleanups.push(() => notifier.close(), () => sock.socket.close(), () => rmSync(sock.dir, { recursive: true, force: true }));
+    cleanups.push(
+      () => notifier.close(),
+      () => sock.socket.close(),
+      () => rmSync(sock.dir, { recursive: true, force: true }),
+    );
     expect(notifier.watchdogIntervalMs).toBe(50);
     notifier.ready('serving DHCPv4 on rk0');
     await until(() => sock.messages.filter((m) => m === 'WATCHDOG=1').length >= 3);
@@ -51,7 +55,10 @@ describe('SdNotifier', () => {
 
   it('does nothing without NOTIFY_SOCKET and skips the watchdog meant for another pid', () => {
     expect(SdNotifier.fromEnv({}, logger).status).toBe('disabled');
-    expect(SdNotifier.fromEnv({ NOTIFY_SOCKET: '/nonexistent', WATCHDOG_USEC: '1000000', WATCHDOG_PID: '1' }, logger, 42).watchdogIntervalMs).toBeUndefined();
+    expect(
+      SdNotifier.fromEnv({ NOTIFY_SOCKET: '/nonexistent', WATCHDOG_USEC: '1000000', WATCHDOG_PID: '1' }, logger, 42)
+        .watchdogIntervalMs,
+    ).toBeUndefined();
   });
 
   it('counts a missing socket as a send error instead of throwing', async () => {

@@ -8,7 +8,10 @@ import { ReservationIndex } from '../../../../agent/serving/reservation-index.js
 import { ConfigModel } from '../../../../agent/serving/config-model.js';
 import { fuzzSeed, prng } from '../../../helpers/prng.js';
 
-const SUBNETS = [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }, { cidr: '10.30.0.0/24', server_ip: '10.30.0.2' }];
+const SUBNETS = [
+  { cidr: '10.20.0.0/24', gateway: '10.20.0.1' },
+  { cidr: '10.30.0.0/24', server_ip: '10.30.0.2' },
+];
 
 function model(reservations: Reservation[]): ConfigModel {
   const parsed = parseIpam({ subnets: SUBNETS, reservations });
@@ -22,7 +25,9 @@ describe('ConfigModel reservation deltas', () => {
   it('serves a put at once and a delete at once, on the same serving object', () => {
     const m = model([{ mac: mac(1), ip: '10.20.0.10' }]);
     const serving = m.serving;
-    expect(m.apply({ type: 'put-reservation', reservation: { mac: mac(2), ip: '10.20.0.11', client_id: '01:aa' } }).outcome).toEqual({ ok: true, mac: mac(2), ip: '10.20.0.11' });
+    expect(
+      m.apply({ type: 'put-reservation', reservation: { mac: mac(2), ip: '10.20.0.11', client_id: '01:aa' } }).outcome,
+    ).toEqual({ ok: true, mac: mac(2), ip: '10.20.0.11' });
     expect(serving.index.byMac('10.20.0.0/24', mac(2))?.ip).toBe('10.20.0.11');
     expect(serving.index.byClientId('10.20.0.0/24', '01:aa')?.mac).toBe(mac(2));
     expect(serving.reservationCount).toBe(2);
@@ -60,13 +65,22 @@ describe('ConfigModel reservation deltas', () => {
   });
 
   it('rebuilds for subnet changes: an overlapping subnet is refused, a deleted one takes its reservations', () => {
-    const m = model([{ mac: mac(1), ip: '10.20.0.10' }, { mac: mac(2), ip: '10.30.0.10' }]);
+    const m = model([
+      { mac: mac(1), ip: '10.20.0.10' },
+      { mac: mac(2), ip: '10.30.0.10' },
+    ]);
     const overlap = m.apply({ type: 'put-subnet', subnet: { cidr: '10.20.0.0/16' } });
     expect(overlap.outcome.ok).toBe(false);
     expect(overlap.next).toBeUndefined();
-    const changed = m.apply({ type: 'put-subnet', subnet: { cidr: '10.20.0.0/24', gateway: '10.20.0.254', mtu: 9000 } });
+    const changed = m.apply({
+      type: 'put-subnet',
+      subnet: { cidr: '10.20.0.0/24', gateway: '10.20.0.254', mtu: 9000 },
+    });
     expect(changed.outcome.ok).toBe(true);
-    expect(changed.next?.serving.subnets.find((s) => s.cidr === '10.20.0.0/24')).toMatchObject({ gateway: '10.20.0.254', mtu: 9000 });
+    expect(changed.next?.serving.subnets.find((s) => s.cidr === '10.20.0.0/24')).toMatchObject({
+      gateway: '10.20.0.254',
+      mtu: 9000,
+    });
     expect(changed.next?.serving.index.byMac('10.20.0.0/24', mac(1))?.ip).toBe('10.20.0.10');
     const deleted = m.apply({ type: 'delete-subnet', cidr: '10.30.0.0/24' });
     expect(deleted.next?.serving.index.byMac('10.30.0.0/24', mac(2))).toBeUndefined();
@@ -92,10 +106,14 @@ describe('ConfigModel reservation deltas', () => {
     expect(new Set(current.map((r) => r.ip)).size, `seed ${seed}`).toBe(current.length);
     expect(m.reservationCount, `seed ${seed}`).toBe(current.length);
     for (let i = 0; i < 150; i++) {
-      expect(m.serving.index.byMac('10.20.0.0/24', mac(i)), `seed ${seed} mac ${i}`).toEqual(rebuilt.byMac('10.20.0.0/24', mac(i)));
+      expect(m.serving.index.byMac('10.20.0.0/24', mac(i)), `seed ${seed} mac ${i}`).toEqual(
+        rebuilt.byMac('10.20.0.0/24', mac(i)),
+      );
     }
     for (let host = 2; host < 252; host++) {
-      expect(m.serving.index.byIp(`10.20.0.${host}`), `seed ${seed} ip ${host}`).toEqual(rebuilt.byIp(`10.20.0.${host}`));
+      expect(m.serving.index.byIp(`10.20.0.${host}`), `seed ${seed} ip ${host}`).toEqual(
+        rebuilt.byIp(`10.20.0.${host}`),
+      );
     }
   });
 

@@ -50,7 +50,10 @@ describe('ReservationIndex', () => {
   });
 
   test('places reservations without `subnet` by their address', () => {
-    const raw: Ipam = { subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52:54:00:00:00:01', ip: '10.20.0.9' }] };
+    const raw: Ipam = {
+      subnets: [{ cidr: '10.20.0.0/24' }],
+      reservations: [{ mac: '52:54:00:00:00:01', ip: '10.20.0.9' }],
+    };
     expect(ReservationIndex.build(raw).byMac('10.20.0.0/24', '52:54:00:00:00:01')?.ip).toBe('10.20.0.9');
   });
 
@@ -61,8 +64,16 @@ describe('ReservationIndex', () => {
   test('builds 1,000,000 reservations quickly', () => {
     const reservations: Reservation[] = new Array(1_000_000);
     for (let i = 0; i < reservations.length; i++) {
-      const mac = (0x525400000000 + i).toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:');
-      reservations[i] = { mac, ip: numberToIpv4(0x0a000000 + i + 1), subnet: '10.0.0.0/8', client_id: i % 10 === 0 ? `01:${mac}` : undefined };
+      const mac = (0x525400000000 + i)
+        .toString(16)
+        .padStart(12, '0')
+        .replace(/(..)(?!$)/g, '$1:');
+      reservations[i] = {
+        mac,
+        ip: numberToIpv4(0x0a000000 + i + 1),
+        subnet: '10.0.0.0/8',
+        client_id: i % 10 === 0 ? `01:${mac}` : undefined,
+      };
     }
     const ipam: Ipam = { subnets: [{ cidr: '10.0.0.0/8' }], reservations };
     const heapBefore = process.memoryUsage().heapUsed;
@@ -70,7 +81,9 @@ describe('ReservationIndex', () => {
     const big = ReservationIndex.build(ipam);
     const elapsed = performance.now() - started;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-    console.log(`ReservationIndex.build: 1,000,000 reservations in ${elapsed.toFixed(0)} ms, +${heapMb.toFixed(0)} MB heap, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+    console.log(
+      `ReservationIndex.build: 1,000,000 reservations in ${elapsed.toFixed(0)} ms, +${heapMb.toFixed(0)} MB heap, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+    );
     expect(big.size).toBe(1_000_000);
     expect(big.byMac('10.0.0.0/8', '52:54:00:0f:42:3f')?.ip).toBe(numberToIpv4(0x0a000000 + 999_999 + 1));
     expect(big.byClientId('10.0.0.0/8', '01:52:54:00:00:00:0a')?.ip).toBe('10.0.0.11');

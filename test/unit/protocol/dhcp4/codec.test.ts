@@ -7,7 +7,11 @@ import { baseMessage, richAck } from '../../../helpers/dhcp4-samples.js';
 import type { Codec } from '../../../helpers/round-trip.js';
 import { roundTrip } from '../../../helpers/round-trip.js';
 
-const dhcp4: Codec<Dhcp4Message> = { encode: (m) => encodeDhcp4(m), decode: decodeDhcp4, encodingLength: (m) => encodingLengthDhcp4(m) };
+const dhcp4: Codec<Dhcp4Message> = {
+  encode: (m) => encodeDhcp4(m),
+  decode: decodeDhcp4,
+  encodingLength: (m) => encodingLengthDhcp4(m),
+};
 
 function withMax(maxLength: number): Codec<Dhcp4Message> {
   return {
@@ -75,7 +79,10 @@ describe('decodeDhcp4 / encodeDhcp4', () => {
 
   it('tolerates a missing End and Pad bytes, and keeps an empty option', () => {
     const msg = decodeDhcp4(raw([0, 0, 53, 1, 1, 0, 80, 0]));
-    expect([...msg.options.entries()].map(([c, d]) => [c, d.length])).toEqual([[53, 1], [80, 0]]);
+    expect([...msg.options.entries()].map(([c, d]) => [c, d.length])).toEqual([
+      [53, 1],
+      [80, 0],
+    ]);
   });
 
   it('reads options from file then sname when option 52 says so, and empties those fields', () => {
@@ -91,10 +98,12 @@ describe('decodeDhcp4 / encodeDhcp4', () => {
   });
 
   it('reads sname/file as text up to the first NUL when not overloaded', () => {
-    const msg = decodeDhcp4(raw([255], (b) => {
-      b.write('boot\0junk', 108, 'latin1');
-      b.write('server', 44, 'latin1');
-    }));
+    const msg = decodeDhcp4(
+      raw([255], (b) => {
+        b.write('boot\0junk', 108, 'latin1');
+        b.write('server', 44, 'latin1');
+      }),
+    );
     expect(msg.file).toBe('boot');
     expect(msg.sname).toBe('server');
   });
@@ -141,11 +150,13 @@ describe('decodeDhcp4 / encodeDhcp4', () => {
   });
 
   it('refuses to encode what it could not write back', () => {
-    const bad = (patch: (m: Dhcp4Message) => void): (() => Buffer) => () => {
-      const msg = baseMessage();
-      patch(msg);
-      return encodeDhcp4(msg);
-    };
+    const bad =
+      (patch: (m: Dhcp4Message) => void): (() => Buffer) =>
+      () => {
+        const msg = baseMessage();
+        patch(msg);
+        return encodeDhcp4(msg);
+      };
     expect(bad((m) => (m.ciaddr = '10.0.0.256'))).toThrow(RangeError);
     expect(bad((m) => (m.file = 'x'.repeat(129)))).toThrow(RangeError);
     expect(bad((m) => m.options.set(52, Buffer.of(1)))).toThrow(RangeError);

@@ -20,10 +20,25 @@ interface Expect {
   search?: string[];
 }
 
-const DHCLIENT = { mac: '02:00:00:77:00:02', xid: 0x107b2173, prl: [1, 3, 6, 15, 119, 121, 42, 26], hostName: 'golden-dhclient' };
-const UDHCPC = { mac: '02:00:00:77:00:03', xid: 0x3c3d947d, prl: [1, 3, 6, 12, 15, 26, 28, 42, 119, 121], clientId: '01:02:00:00:77:00:03', hostName: 'golden-udhcpc' };
+const DHCLIENT = {
+  mac: '02:00:00:77:00:02',
+  xid: 0x107b2173,
+  prl: [1, 3, 6, 15, 119, 121, 42, 26],
+  hostName: 'golden-dhclient',
+};
+const UDHCPC = {
+  mac: '02:00:00:77:00:03',
+  xid: 0x3c3d947d,
+  prl: [1, 3, 6, 12, 15, 26, 28, 42, 119, 121],
+  clientId: '01:02:00:00:77:00:03',
+  hostName: 'golden-udhcpc',
+};
 const DHCPCD = { mac: '02:00:00:77:00:04', xid: 0xe37f142e, prl: [1, 121, 3, 28, 33, 51, 58, 59] };
-const reply = (c: { mac: string; xid: number; clientId?: string; prl: number[] }, type: number, yiaddr: string): Expect => ({
+const reply = (
+  c: { mac: string; xid: number; clientId?: string; prl: number[] },
+  type: number,
+  yiaddr: string,
+): Expect => ({
   mac: c.mac,
   search: c.prl.includes(119) ? ['lab.example', 'example.org'] : undefined,
   xid: c.xid,
@@ -61,7 +76,10 @@ describe('golden captures', () => {
       expect(bytesToColonHex(msg.chaddr.subarray(0, msg.hlen))).toBe(want.mac);
       expect(msg.xid).toBe(want.xid);
       expect(getOption(msg.options, 'message-type')).toBe(want.type);
-      expect(getOption(msg.options, 'client-identifier') && bytesToColonHex(getOption(msg.options, 'client-identifier') as Buffer)).toBe(want.clientId);
+      expect(
+        getOption(msg.options, 'client-identifier') &&
+          bytesToColonHex(getOption(msg.options, 'client-identifier') as Buffer),
+      ).toBe(want.clientId);
       if (want.type === 1 || want.type === 3) {
         expect(frame).toMatchObject({ srcMac: want.mac, dstIp: '255.255.255.255', srcPort: 68, dstPort: 67 });
         expect(getOption(msg.options, 'parameter-request-list')).toEqual(want.prl);

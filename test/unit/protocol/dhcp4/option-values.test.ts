@@ -31,7 +31,14 @@ describe('option value codecs', () => {
     check('bytes', Buffer.from('0001ff', 'hex'), '0001ff');
     check('u8-list', [1, 3, 6, 121], '0103 0679'.replace(' ', ''));
     check('u16-list', [7, 0x10], '00070010');
-    check('classless-routes', [{ destination: '10.30.0.0/16', gateway: '10.77.0.1' }, { destination: '0.0.0.0/0', gateway: '10.77.0.1' }], '100a1e0a4d0001000a4d0001');
+    check(
+      'classless-routes',
+      [
+        { destination: '10.30.0.0/16', gateway: '10.77.0.1' },
+        { destination: '0.0.0.0/0', gateway: '10.77.0.1' },
+      ],
+      '100a1e0a4d0001000a4d0001',
+    );
     check('domain-list', ['eng.example.com', 'example.com'], '03656e67076578616d706c6503636f6d00c004');
   });
 
@@ -70,7 +77,9 @@ describe('option value codecs', () => {
   });
 
   it('ignores host bits beyond an RFC 3442 prefix width', () => {
-    expect(decodeOptionValue('classless-routes', Buffer.from('0c0aff0a4d0001', 'hex'))).toEqual([{ destination: '10.240.0.0/12', gateway: '10.77.0.1' }]);
+    expect(decodeOptionValue('classless-routes', Buffer.from('0c0aff0a4d0001', 'hex'))).toEqual([
+      { destination: '10.240.0.0/12', gateway: '10.77.0.1' },
+    ]);
   });
 
   it('accepts backward compression pointers and refuses forward, self and looping ones', () => {
@@ -89,7 +98,9 @@ describe('option value codecs', () => {
     expect(() => encodeOptionValue('ipv4', 'host')).toThrow(RangeError);
     expect(() => encodeOptionValue('string', '\u263a')).toThrow(RangeError);
     expect(() => encodeOptionValue('domain-list', ['a..b'])).toThrow(RangeError);
-    expect(() => encodeOptionValue('classless-routes', [{ destination: '10.0.0.0', gateway: '10.0.0.1' }])).toThrow(RangeError);
+    expect(() => encodeOptionValue('classless-routes', [{ destination: '10.0.0.0', gateway: '10.0.0.1' }])).toThrow(
+      RangeError,
+    );
   });
 });
 

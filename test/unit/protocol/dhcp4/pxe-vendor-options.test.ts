@@ -3,7 +3,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { DecodeError } from '../../../../protocol/binary/decode-error.js';
-import { decodePxeVendorOptions, encodePxeVendorOptions, isPxeBootServerOption } from '../../../../protocol/dhcp4/pxe-vendor-options.js';
+import {
+  decodePxeVendorOptions,
+  encodePxeVendorOptions,
+  isPxeBootServerOption,
+} from '../../../../protocol/dhcp4/pxe-vendor-options.js';
 import { fuzzDecoder } from '../../../helpers/fuzz.js';
 
 const DISCOVERY_CONTROL_USE_FILE = new Map([[6, Buffer.of(0x08)]]);
@@ -28,7 +32,12 @@ describe('PXE vendor options (option 43)', () => {
   });
 
   it('throws DecodeError on every truncated prefix that cuts a suboption', () => {
-    const bytes = encodePxeVendorOptions(new Map([[6, Buffer.of(8)], [9, Buffer.from('8000045261636b', 'hex')]]));
+    const bytes = encodePxeVendorOptions(
+      new Map([
+        [6, Buffer.of(8)],
+        [9, Buffer.from('8000045261636b', 'hex')],
+      ]),
+    );
     for (let cut = 1; cut < bytes.length - 1; cut++) {
       if (cut === 3) continue; // a whole suboption ends here: a valid list without END
       expect(() => decodePxeVendorOptions(bytes.subarray(0, cut)), `cut ${cut}`).toThrow(DecodeError);
@@ -53,7 +62,14 @@ describe('PXE vendor options (option 43)', () => {
   it('fuzz: only DecodeError escapes, and what decodes re-encodes to an equal map', () => {
     const corpus = [
       encodePxeVendorOptions(DISCOVERY_CONTROL_USE_FILE),
-      encodePxeVendorOptions(new Map([[6, Buffer.of(3)], [8, Buffer.from('8000010a140001', 'hex')], [9, Buffer.from('80000452616b31', 'hex')], [10, Buffer.from('0a426f6f74', 'hex')]])),
+      encodePxeVendorOptions(
+        new Map([
+          [6, Buffer.of(3)],
+          [8, Buffer.from('8000010a140001', 'hex')],
+          [9, Buffer.from('80000452616b31', 'hex')],
+          [10, Buffer.from('0a426f6f74', 'hex')],
+        ]),
+      ),
     ];
     fuzzDecoder('pxe-vendor-options', corpus, 100_000, (input) => {
       const decoded = decodePxeVendorOptions(input);

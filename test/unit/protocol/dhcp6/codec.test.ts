@@ -53,7 +53,11 @@ describe('decodeDhcp6 / encodeDhcp6', () => {
     const bytes = Buffer.from(DHCLIENT_INFO_REQUEST_HEX, 'hex');
     const msg = decodeDhcp6(bytes);
     expect(msg).toMatchObject({ type: MessageType6.InformationRequest, transactionId: 0x7b23c6 });
-    expect(getOption6(msg.options, 'client-id')).toEqual({ type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('0ae59400f84e', 'hex') });
+    expect(getOption6(msg.options, 'client-id')).toEqual({
+      type: 3,
+      hardwareType: 1,
+      linkLayerAddress: Buffer.from('0ae59400f84e', 'hex'),
+    });
     expect(getOption6(msg.options, 'oro')).toEqual([23, 24]);
     expect(getOption6(msg.options, 'elapsed-time')).toBe(0);
     expect(encodeDhcp6(msg).equals(bytes)).toBe(true);
@@ -72,7 +76,7 @@ describe('decodeDhcp6 / encodeDhcp6', () => {
   });
 
   // A datagram is one message with no length field, so decoding takes the slice; encoding can go at an offset.
-  it('encodes into a caller\'s buffer at an offset without touching its neighbours', () => {
+  it("encodes into a caller's buffer at an offset without touching its neighbours", () => {
     const bytes = encodeDhcp6(richReply());
     const buf = Buffer.alloc(bytes.length + 12, 0xa5);
     expect(encodeDhcp6Into(richReply(), buf, 7)).toBe(7 + bytes.length);
@@ -93,7 +97,9 @@ describe('decodeDhcp6 / encodeDhcp6', () => {
 
   it('refuses to encode values that do not fit the wire', () => {
     expect(() => encodeDhcp6({ type: 11, transactionId: 0x1000000, options: [] })).toThrow(RangeError);
-    expect(() => encodeDhcp6({ type: 11, transactionId: 1, options: [{ code: 1, data: Buffer.alloc(70_000) }] })).toThrow(RangeError);
+    expect(() =>
+      encodeDhcp6({ type: 11, transactionId: 1, options: [{ code: 1, data: Buffer.alloc(70_000) }] }),
+    ).toThrow(RangeError);
     expect(() => encodeDhcp6({ ...twoRelays(), linkAddress: 'not-an-address' })).toThrow(RangeError);
   });
 });

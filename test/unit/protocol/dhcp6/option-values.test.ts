@@ -32,11 +32,18 @@ const duidCodec: Codec<Duid> = { encode: encodeDuid, decode: decodeDuid, encodin
 
 describe('DHCPv6 option values', () => {
   it('round-trips every DUID type (RFC 8415 §11, RFC 6355) and keeps unknown types raw', () => {
-    expect(roundTrip(duidCodec, { type: 1, hardwareType: 1, time: 700_000_000, linkLayerAddress: Buffer.from('525400000001', 'hex') }).toString('hex'))
-      .toBe('0001000129b92700525400000001');
+    expect(
+      roundTrip(duidCodec, {
+        type: 1,
+        hardwareType: 1,
+        time: 700_000_000,
+        linkLayerAddress: Buffer.from('525400000001', 'hex'),
+      }).toString('hex'),
+    ).toBe('0001000129b92700525400000001');
     roundTrip(duidCodec, { type: 2, enterpriseNumber: 2495, identifier: Buffer.from('rack-1') });
-    expect(roundTrip(duidCodec, { type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('525400000001', 'hex') }))
-      .toEqual(duidLlFromMac('52:54:00:00:00:01'));
+    expect(
+      roundTrip(duidCodec, { type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('525400000001', 'hex') }),
+    ).toEqual(duidLlFromMac('52:54:00:00:00:01'));
     roundTrip(duidCodec, { type: 4, uuid: Buffer.alloc(16, 0x42) });
     roundTrip(duidCodec, { type: 77, data: Buffer.from('opaque') });
     rejects('duid', '00', /truncated/);
@@ -70,9 +77,18 @@ describe('DHCPv6 option values', () => {
     roundTrip(codecOf('ia-pd'), ia);
     roundTrip(codecOf('ia-ta'), { iaid: 7, options: [] });
     roundTrip(codecOf('ia-address'), { address: '2001:db8::9', preferredLifetime: 1, validLifetime: 2, options: [] });
-    roundTrip(codecOf('ia-prefix'), { preferredLifetime: 1, validLifetime: 2, prefixLength: 48, prefix: '2001:db8::', options: [] });
+    roundTrip(codecOf('ia-prefix'), {
+      preferredLifetime: 1,
+      validLifetime: 2,
+      prefixLength: 48,
+      prefix: '2001:db8::',
+      options: [],
+    });
     roundTrip(codecOf('vendor-class'), { enterpriseNumber: 343, data: [Buffer.from('PXEClient:Arch:00007')] });
-    roundTrip(codecOf('ntp-server'), [{ kind: 'address', address: '2001:db8::123' }, { kind: 'fqdn', name: 'time.example' }]);
+    roundTrip(codecOf('ntp-server'), [
+      { kind: 'address', address: '2001:db8::123' },
+      { kind: 'fqdn', name: 'time.example' },
+    ]);
     rejects('status-code', '00', /truncated/);
     rejects('ia-na', '0000000100000002', /truncated/);
     rejects('ia-na', '000000010000000200000003000d0005', /runs past the end/);
@@ -83,7 +99,17 @@ describe('DHCPv6 option values', () => {
 
   it('writes domain lists without compression and refuses compressed ones (RFC 8415 §10)', () => {
     const bytes = encodeDomainList6(['a.example', 'b.example', 'a.example']);
-    expect(bytes.toString('hex')).toBe('016107' + Buffer.from('example').toString('hex') + '00' + '016207' + Buffer.from('example').toString('hex') + '00' + '016107' + Buffer.from('example').toString('hex') + '00');
+    expect(bytes.toString('hex')).toBe(
+      '016107' +
+        Buffer.from('example').toString('hex') +
+        '00' +
+        '016207' +
+        Buffer.from('example').toString('hex') +
+        '00' +
+        '016107' +
+        Buffer.from('example').toString('hex') +
+        '00',
+    );
     expect(decodeDomainList6(bytes)).toEqual(['a.example', 'b.example', 'a.example']);
     roundTrip(codecOf('domain-list'), ['lab.example', '']);
     const compressed = Buffer.concat([encodeDomainList6(['a.example']), Buffer.from([1, 0x62, 0xc0, 2])]);
@@ -93,7 +119,9 @@ describe('DHCPv6 option values', () => {
   });
 
   it('names the option in errors raised through the accessor', () => {
-    expect(() => getOption6([{ code: 23, data: Buffer.alloc(5) }], 'dns-servers')).toThrow(/dhcp6 option 23 \(dns-servers\)/);
+    expect(() => getOption6([{ code: 23, data: Buffer.alloc(5) }], 'dns-servers')).toThrow(
+      /dhcp6 option 23 \(dns-servers\)/,
+    );
     expect(getOption6([{ code: 24, data: encodeDomainList6(['x.example']) }], 'dns-servers')).toBeUndefined();
   });
 });

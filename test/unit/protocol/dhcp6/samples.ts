@@ -20,7 +20,9 @@ export const DHCLIENT_INFO_REQUEST_HEX = '0b7b23c60001000a000300010ae59400f84e00
 
 /** `null`: no ORO at all (an omitted argument gives the default ORO). */
 export function informationRequest(oro: number[] | null = [23, 24, 32]): Dhcp6Message {
-  const options = [encodeOption6('client-id', { type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('525400660001', 'hex') })];
+  const options = [
+    encodeOption6('client-id', { type: 3, hardwareType: 1, linkLayerAddress: Buffer.from('525400660001', 'hex') }),
+  ];
   if (oro !== null) options.push(encodeOption6('oro', oro));
   options.push(encodeOption6('elapsed-time', 0));
   return { type: MessageType6.InformationRequest, transactionId: 0x123456, options };
@@ -32,11 +34,39 @@ export function richReply(): Dhcp6Message {
     type: MessageType6.Reply,
     transactionId: 0xabcdef,
     options: [
-      encodeOption6('server-id', { type: 1, hardwareType: 1, time: 0x2f0b95c2, linkLayerAddress: Buffer.from('020000000001', 'hex') }),
+      encodeOption6('server-id', {
+        type: 1,
+        hardwareType: 1,
+        time: 0x2f0b95c2,
+        linkLayerAddress: Buffer.from('020000000001', 'hex'),
+      }),
       encodeOption6('client-id', { type: 2, enterpriseNumber: 9, identifier: Buffer.from('0102030405', 'hex') }),
       encodeOption6('ia-na', { iaid: 1, t1: 0, t2: 0, options: noAddrs }),
-      encodeOption6('ia-ta', { iaid: 2, options: [encodeOption6('ia-address', { address: '2001:db8::5', preferredLifetime: 10, validLifetime: 20, options: [] })] }),
-      encodeOption6('ia-pd', { iaid: 3, t1: 100, t2: 200, options: [encodeOption6('ia-prefix', { preferredLifetime: 1, validLifetime: 2, prefixLength: 56, prefix: '2001:db8:ff00::', options: [] })] }),
+      encodeOption6('ia-ta', {
+        iaid: 2,
+        options: [
+          encodeOption6('ia-address', {
+            address: '2001:db8::5',
+            preferredLifetime: 10,
+            validLifetime: 20,
+            options: [],
+          }),
+        ],
+      }),
+      encodeOption6('ia-pd', {
+        iaid: 3,
+        t1: 100,
+        t2: 200,
+        options: [
+          encodeOption6('ia-prefix', {
+            preferredLifetime: 1,
+            validLifetime: 2,
+            prefixLength: 56,
+            prefix: '2001:db8:ff00::',
+            options: [],
+          }),
+        ],
+      }),
       encodeOption6('preference', 255),
       encodeOption6('unicast', '2001:db8::1'),
       encodeOption6('rapid-commit', null),
@@ -47,7 +77,11 @@ export function richReply(): Dhcp6Message {
       encodeOption6('sntp-servers', ['2001:db8::123']),
       encodeOption6('information-refresh-time', 86_400),
       encodeOption6('ntp-server', [{ kind: 'address', address: '2001:db8::123' }]),
-      encodeOption6('ntp-server', [{ kind: 'multicast', address: 'ff05::101' }, { kind: 'fqdn', name: 'ntp.example' }, { kind: 'unknown', code: 9, data: Buffer.of(1) }]),
+      encodeOption6('ntp-server', [
+        { kind: 'multicast', address: 'ff05::101' },
+        { kind: 'fqdn', name: 'ntp.example' },
+        { kind: 'unknown', code: 9, data: Buffer.of(1) },
+      ]),
       { code: 65000, data: Buffer.from('private option') },
     ],
   };
@@ -67,6 +101,9 @@ export function twoRelays(inner: Dhcp6Message = informationRequest()): Dhcp6Rela
     hopCount: 1,
     linkAddress: '::',
     peerAddress: '2001:db8:22::1',
-    options: [encodeOption6('relay-message', encodeDhcp6(first)), encodeOption6('interface-id', Buffer.from([0, 0, 0, 7]))],
+    options: [
+      encodeOption6('relay-message', encodeDhcp6(first)),
+      encodeOption6('interface-id', Buffer.from([0, 0, 0, 7])),
+    ],
   };
 }

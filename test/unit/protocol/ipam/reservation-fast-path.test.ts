@@ -8,7 +8,13 @@ import { PairHashTable } from '../../../../protocol/ipam/pair-hash-table.js';
 describe('the reservation fast path agrees with the schema', () => {
   test.each([
     { mac: '52-54-00-AB-CD-EF', ip: '10.20.0.5' },
-    { mac: '52:54:00:ab:cd:ef', ip: '10.20.0.5', hostname: 'node-1.lab.example', client_id: '0152540012345A', subnet: '10.20.0.0/24' },
+    {
+      mac: '52:54:00:ab:cd:ef',
+      ip: '10.20.0.5',
+      hostname: 'node-1.lab.example',
+      client_id: '0152540012345A',
+      subnet: '10.20.0.0/24',
+    },
     { mac: '52:54:00:ab:cd:ef', ip: '10.20.0.5', client_id: '01-02' },
   ])('accepts %j exactly as the schema outputs it', (input) => {
     expect(readSimpleReservation(input)).toEqual(reservationSchema.parse(input));
@@ -23,7 +29,9 @@ describe('the reservation fast path agrees with the schema', () => {
     { mac: '52:54:00:ab:cd:ef', ip: '10.20.0.5', options: [] },
     { mac: '52:54:00:ab:cd:ef', ip: '10.20.0.5', extra: 1 },
     { mac: '52:54:00:ab:cd:ef', ip: '10.20.0.5', hostname: undefined },
-    null, [], 'x',
+    null,
+    [],
+    'x',
   ])('hands %j to the schema', (input) => {
     expect(readSimpleReservation(input)).toBeUndefined();
   });
@@ -31,8 +39,13 @@ describe('the reservation fast path agrees with the schema', () => {
 
 describe('IPv6 text', () => {
   test.each([
-    ['2001:db8::1', '2001:db8::1'], ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'], ['::', '::'], ['::1', '::1'],
-    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'], ['::ffff:10.0.0.1', '::ffff:a00:1'], ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['2001:db8::1', '2001:db8::1'],
+    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['1:0:0:2:0:0:0:3', '1:0:0:2::3'],
+    ['::ffff:10.0.0.1', '::ffff:a00:1'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
     ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
   ])('%s → %s', (text, canonical) => {
     const value = parseIpv6(text);
@@ -40,7 +53,17 @@ describe('IPv6 text', () => {
     expect(formatIpv6(value ?? 0n)).toBe(canonical);
   });
 
-  test.each(['1:::2', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', '12345::', 'g::', '1::2::3', '::1.2.3', 'fe80::1%eth0', ''])('refuses %s', (text) => {
+  test.each([
+    '1:::2',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7',
+    '12345::',
+    'g::',
+    '1::2::3',
+    '::1.2.3',
+    'fe80::1%eth0',
+    '',
+  ])('refuses %s', (text) => {
     expect(parseIpv6(text)).toBeUndefined();
   });
 
@@ -55,7 +78,8 @@ describe('compact keys and the pair table', () => {
   test('ipKey parses dotted quads and refuses the rest', () => {
     expect(ipKey('10.20.0.50')).toBe(0x0a140032);
     expect(ipKey('255.255.255.255')).toBe(0xffffffff);
-    for (const bad of ['10.20.0', '10.20.0.256', '10..0.1', '1.2.3.4.5', '1.2.3.', 'a.b.c.d', '1.2.3.1234']) expect(ipKey(bad)).toBe(-1);
+    for (const bad of ['10.20.0', '10.20.0.256', '10..0.1', '1.2.3.4.5', '1.2.3.', 'a.b.c.d', '1.2.3.1234'])
+      expect(ipKey(bad)).toBe(-1);
   });
 
   test('macKey is the 48-bit value', () => {
@@ -64,8 +88,22 @@ describe('compact keys and the pair table', () => {
   });
 
   test('macKey answers a repeated MAC from its one-entry memo, and the next one afresh', () => {
-    const sequence = ['52:54:00:ab:cd:ef', '52:54:00:ab:cd:ef', 'not-a-mac', 'not-a-mac', '00:00:00:00:00:02', ['52:54:00:ab:cd:e', 'f'].join('')];
-    expect(sequence.map((mac) => macKey(mac))).toEqual([0x525400abcdef, 0x525400abcdef, undefined, undefined, 2, 0x525400abcdef]);
+    const sequence = [
+      '52:54:00:ab:cd:ef',
+      '52:54:00:ab:cd:ef',
+      'not-a-mac',
+      'not-a-mac',
+      '00:00:00:00:00:02',
+      ['52:54:00:ab:cd:e', 'f'].join(''),
+    ];
+    expect(sequence.map((mac) => macKey(mac))).toEqual([
+      0x525400abcdef,
+      0x525400abcdef,
+      undefined,
+      undefined,
+      2,
+      0x525400abcdef,
+    ]);
   });
 
   test('the pair table finds what it holds and tells hashed duplicates apart', () => {

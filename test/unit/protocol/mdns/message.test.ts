@@ -33,7 +33,10 @@ describe('decodeMdns', () => {
   it('gives nothing for queries and goodbyes', () => {
     const query = dnsPacket.encode({ type: 'query', id: 0, questions: [{ type: 'A', name: 'node-7.local' }] });
     expect(mdnsObservations(decodeMdns(query))).toEqual([]);
-    const bye = dnsPacket.encode({ type: 'response', answers: [{ type: 'A', name: 'gone.local', ttl: 0, data: '10.0.0.9' }] });
+    const bye = dnsPacket.encode({
+      type: 'response',
+      answers: [{ type: 'A', name: 'gone.local', ttl: 0, data: '10.0.0.9' }],
+    });
     expect(mdnsObservations(decodeMdns(bye))).toEqual([]);
   });
 
@@ -45,7 +48,10 @@ describe('decodeMdns', () => {
   });
 
   it('refuses an A record whose RDLENGTH is not 4, and a forward pointer', () => {
-    const packet = dnsPacket.encode({ type: 'response', answers: [{ type: 'A', name: 'a.local', ttl: 120, data: '10.0.0.1' }] });
+    const packet = dnsPacket.encode({
+      type: 'response',
+      answers: [{ type: 'A', name: 'a.local', ttl: 120, data: '10.0.0.1' }],
+    });
     const rdlength = packet.length - 6;
     packet.writeUInt16BE(3, rdlength);
     expect(() => decodeMdns(packet.subarray(0, packet.length - 1))).toThrow(/RDLENGTH 3/);
@@ -66,7 +72,16 @@ describe('sanitiseName', () => {
 describe('decodeMdnsFrame', () => {
   it('reads IPv4 and 802.1Q-tagged frames', () => {
     const payload = announcement();
-    const frame = encodeUdpFrame({ srcMac: '52:54:00:00:00:07', dstMac: '01:00:5e:00:00:fb', vid: 30, srcIp: '10.20.0.30', dstIp: '224.0.0.251', srcPort: 5353, dstPort: 5353, payload });
+    const frame = encodeUdpFrame({
+      srcMac: '52:54:00:00:00:07',
+      dstMac: '01:00:5e:00:00:fb',
+      vid: 30,
+      srcIp: '10.20.0.30',
+      dstIp: '224.0.0.251',
+      srcPort: 5353,
+      dstPort: 5353,
+      payload,
+    });
     const decoded = decodeMdnsFrame(frame);
     expect(decoded).toMatchObject({ srcMac: '52:54:00:00:00:07', vid: 30, srcIp: '10.20.0.30' });
     expect(decoded.payload.equals(payload)).toBe(true);

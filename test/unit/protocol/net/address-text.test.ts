@@ -3,7 +3,15 @@
 // caches that a later value overwrites: whatever the order, a value must always give its own text.
 
 import { describe, expect, it } from 'vitest';
-import { ipv4Number, ipv4Text, ipv4ToNumber, isIpv4, parseIpv4, UNSPECIFIED_IPV4, writeIpv4 } from '../../../../protocol/net/ipv4-address.js';
+import {
+  ipv4Number,
+  ipv4Text,
+  ipv4ToNumber,
+  isIpv4,
+  parseIpv4,
+  UNSPECIFIED_IPV4,
+  writeIpv4,
+} from '../../../../protocol/net/ipv4-address.js';
 import { bytesToColonHex, readMac } from '../../../../protocol/net/mac.js';
 import { fuzzSeed, prng } from '../../../helpers/prng.js';
 
@@ -32,16 +40,27 @@ describe('parseIpv4', () => {
     expect([...built]).toEqual([0, 0, 0, 0]);
   });
 
-  it.each(['', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.256', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4 ', '１.2.3.4', '1.2.3.-4', '1.2.3.4/24', '00.0.0.0'])(
-    'refuses %j',
-    (text) => {
-      expect(parseIpv4(text)).toBe(-1);
-      expect(ipv4Number(text)).toBe(-1);
-      expect(ipv4Number(text)).toBe(-1);
-      expect(isIpv4(text)).toBe(false);
-      expect(() => writeIpv4(new Uint8Array(4), 0, text)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    '',
+    '1.2.3',
+    '1.2.3.4.5',
+    '01.2.3.4',
+    '1.2.3.256',
+    '1..2.3',
+    '.1.2.3',
+    '1.2.3.',
+    '1.2.3.4 ',
+    '１.2.3.4',
+    '1.2.3.-4',
+    '1.2.3.4/24',
+    '00.0.0.0',
+  ])('refuses %j', (text) => {
+    expect(parseIpv4(text)).toBe(-1);
+    expect(ipv4Number(text)).toBe(-1);
+    expect(ipv4Number(text)).toBe(-1);
+    expect(isIpv4(text)).toBe(false);
+    expect(() => writeIpv4(new Uint8Array(4), 0, text)).toThrow(RangeError);
+  });
 
   it('agrees with the strict dotted-quad regex on 200,000 random and mutated strings', () => {
     const seed = fuzzSeed();
@@ -60,7 +79,8 @@ describe('parseIpv4', () => {
       }
       const expected = DOTTED_QUAD.test(text);
       if (isIpv4(text) !== expected) throw new Error(`seed ${seed}: ${JSON.stringify(text)} regex ${expected}`);
-      if (expected && parseIpv4(text) !== text.split('.').reduce((v, p) => v * 256 + Number(p), 0)) throw new Error(`seed ${seed}: ${text} value`);
+      if (expected && parseIpv4(text) !== text.split('.').reduce((v, p) => v * 256 + Number(p), 0))
+        throw new Error(`seed ${seed}: ${text} value`);
     }
   });
 });
@@ -80,7 +100,8 @@ describe('MAC text', () => {
     const rng = prng(seed);
     const macs = Array.from({ length: 300_000 }, () => Uint8Array.from({ length: 6 }, () => rng.int(256)));
     // Few distinct values in the low bytes too: slots shared by many MACs must still tell them apart.
-    for (let i = 0; i < 1000; i++) macs.push(Uint8Array.from([0, 0, 0, 0, i >> 8, i & 0xff]), Uint8Array.from([i >> 8, i & 0xff, 0, 0, 0, 0]));
+    for (let i = 0; i < 1000; i++)
+      macs.push(Uint8Array.from([0, 0, 0, 0, i >> 8, i & 0xff]), Uint8Array.from([i >> 8, i & 0xff, 0, 0, 0, 0]));
     for (let round = 0; round < 2; round++) {
       for (const bytes of macs) {
         const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');

@@ -36,7 +36,14 @@ describe('Ethernet', () => {
   it('round-trips untagged, 802.1Q and 802.1ad+802.1Q headers', () => {
     roundTrip(codec, { dstMac: 'ff:ff:ff:ff:ff:ff', srcMac: '02:00:00:00:00:01', etherType: 0x0800 });
     roundTrip(codec, { dstMac: 'ff:ff:ff:ff:ff:ff', srcMac: '02:00:00:00:00:01', vid: 100, pcp: 5, etherType: 0x0806 });
-    const bytes = roundTrip(codec, { dstMac: '02:00:00:00:00:02', srcMac: '02:00:00:00:00:01', outerVid: 7, vid: 4094, pcp: 0, etherType: 0x0800 });
+    const bytes = roundTrip(codec, {
+      dstMac: '02:00:00:00:00:02',
+      srcMac: '02:00:00:00:00:01',
+      outerVid: 7,
+      vid: 4094,
+      pcp: 0,
+      etherType: 0x0800,
+    });
     expect(bytes.subarray(12, 22).toString('hex')).toBe('88a8000781000ffe0800');
   });
 });
@@ -45,7 +52,11 @@ describe('UDP frames', () => {
   it('round-trip untagged and tagged, with valid IPv4 and UDP checksums', () => {
     const bytes = roundTrip(udpCodec, frame);
     expect(internetChecksum(bytes, 14, 34)).toBe(0);
-    expect(decodeIpv4(bytes, 14).value).toMatchObject({ ttl: 64, protocol: 17, payloadLength: 8 + frame.payload.length });
+    expect(decodeIpv4(bytes, 14).value).toMatchObject({
+      ttl: 64,
+      protocol: 17,
+      payloadLength: 8 + frame.payload.length,
+    });
     const tagged = roundTrip(udpCodec, { ...frame, vid: 42 });
     expect(tagged.readUInt16BE(12)).toBe(0x8100);
   });
@@ -67,7 +78,10 @@ describe('UDP frames', () => {
     expect(() => decodeUdpFrame(corrupt(24, 0xaa))).toThrow(/bad header checksum/);
     expect(() => decodeUdpFrame(corrupt(60, 0xaa))).toThrow(/udp header.*bad checksum/);
     // A capture of CHECKSUM_PARTIAL frames opts out of the UDP check, never of the IPv4 header check.
-    expect(decodeUdpFrame(corrupt(60, 0xaa), { verifyUdpChecksum: false })).toMatchObject({ srcPort: frame.srcPort, dstPort: frame.dstPort });
+    expect(decodeUdpFrame(corrupt(60, 0xaa), { verifyUdpChecksum: false })).toMatchObject({
+      srcPort: frame.srcPort,
+      dstPort: frame.dstPort,
+    });
     expect(() => decodeUdpFrame(corrupt(24, 0xaa), { verifyUdpChecksum: false })).toThrow(/bad header checksum/);
     expect(() => decodeUdpFrame(corrupt(20, 0x20))).toThrow(/fragmented/);
     expect(() => decodeUdpFrame(corrupt(23, 6))).toThrow(DecodeError);
@@ -88,7 +102,8 @@ describe('UDP frames', () => {
   it('every strict prefix of a frame throws DecodeError', () => {
     for (const f of [frame, { ...frame, vid: 9 }]) {
       const bytes = encodeUdpFrame(f);
-      for (let n = 0; n < bytes.length; n++) expect(() => decodeUdpFrame(bytes.subarray(0, n)), `prefix ${n}`).toThrow(DecodeError);
+      for (let n = 0; n < bytes.length; n++)
+        expect(() => decodeUdpFrame(bytes.subarray(0, n)), `prefix ${n}`).toThrow(DecodeError);
     }
   });
 });
@@ -101,7 +116,13 @@ describe('ARP', () => {
     encodeAt: (p: ArpPacket, buf: Buffer, at: number) => (encodeArp(p, buf, at), at + 28),
     decodeAt: (b: Uint8Array, at: number) => decodeArp(b, at),
   };
-  const request: ArpPacket = { op: 1, senderMac: '02:00:00:00:00:01', senderIp: '10.77.0.1', targetMac: '00:00:00:00:00:00', targetIp: '10.77.0.100' };
+  const request: ArpPacket = {
+    op: 1,
+    senderMac: '02:00:00:00:00:01',
+    senderIp: '10.77.0.1',
+    targetMac: '00:00:00:00:00:00',
+    targetIp: '10.77.0.100',
+  };
 
   it('round-trips request and reply; every strict prefix throws DecodeError', () => {
     const bytes = roundTrip(codec, request);

@@ -8,12 +8,27 @@ const CHANNEL = KEYS.configStream;
 const at = { epoch: 'lq2x8k-5f3a9c1e', revision: 7, time: 1_700_000_000_000 };
 
 const VALID: ConfigEntry[] = [
-  { ...at, type: 'snapshot', snapshot: encodeSnapshot({ subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5' }] }, 'snap-1').head },
-  { ...at, type: 'put-subnet', subnet: { cidr: '10.20.0.0/24', gateway: '10.20.0.1', dns_servers: ['10.20.0.53'], lease_time: 3600 } },
+  {
+    ...at,
+    type: 'snapshot',
+    snapshot: encodeSnapshot(
+      { subnets: [{ cidr: '10.20.0.0/24' }], reservations: [{ mac: '52:54:00:00:00:01', ip: '10.20.0.5' }] },
+      'snap-1',
+    ).head,
+  },
+  {
+    ...at,
+    type: 'put-subnet',
+    subnet: { cidr: '10.20.0.0/24', gateway: '10.20.0.1', dns_servers: ['10.20.0.53'], lease_time: 3600 },
+  },
   { ...at, type: 'put-subnet', subnet: { cidr: '2001:db8:20::/64', dns_servers: ['2001:db8::53'] } },
   { ...at, type: 'delete-subnet', cidr: '10.20.0.0/24' },
   { ...at, type: 'delete-subnet', cidr: '2001:db8:20::/64' },
-  { ...at, type: 'put-reservation', reservation: { mac: '52:54:00:12:34:56', ip: '10.20.0.10', hostname: 'web-1', client_id: '01:52:54:00:12:34:56' } },
+  {
+    ...at,
+    type: 'put-reservation',
+    reservation: { mac: '52:54:00:12:34:56', ip: '10.20.0.10', hostname: 'web-1', client_id: '01:52:54:00:12:34:56' },
+  },
   { ...at, type: 'delete-reservation', mac: '52:54:00:12:34:56' },
   { ...at, type: 'delete-reservation', mac: '52:54:00:12:34:56', subnet: '10.20.0.0/24' },
 ];
@@ -32,17 +47,33 @@ describe('config entries: valid examples round-trip', () => {
   });
 
   it('normalises what the IPAM schemas normalise', () => {
-    const flat = encodeConfigEntry({ ...at, type: 'put-reservation', reservation: { mac: '52-54-00-AB-CD-EF', ip: '10.20.0.11' } }, SECRET, CHANNEL);
+    const flat = encodeConfigEntry(
+      { ...at, type: 'put-reservation', reservation: { mac: '52-54-00-AB-CD-EF', ip: '10.20.0.11' } },
+      SECRET,
+      CHANNEL,
+    );
     const decoded = decode(flat);
-    expect(decoded.ok && decoded.value.type === 'put-reservation' && decoded.value.reservation.mac).toBe('52:54:00:ab:cd:ef');
+    expect(decoded.ok && decoded.value.type === 'put-reservation' && decoded.value.reservation.mac).toBe(
+      '52:54:00:ab:cd:ef',
+    );
   });
 });
 
 describe('config entries: invalid examples name the field', () => {
   const put = encodeConfigEntry(VALID[5] as ConfigEntry, SECRET, CHANNEL);
   const cases: [string, Record<string, string | undefined>, string, RegExp][] = [
-    ['bad reservation ip', { data: '{"mac":"52:54:00:12:34:56","ip":"10.20.0.999"}' }, 'data.ip', /not an IPv4 address/],
-    ['unknown reservation field', { data: '{"mac":"52:54:00:12:34:56","ip":"10.20.0.9","hostnme":"x"}' }, 'data.hostnme', /did you mean "hostname"/],
+    [
+      'bad reservation ip',
+      { data: '{"mac":"52:54:00:12:34:56","ip":"10.20.0.999"}' },
+      'data.ip',
+      /not an IPv4 address/,
+    ],
+    [
+      'unknown reservation field',
+      { data: '{"mac":"52:54:00:12:34:56","ip":"10.20.0.9","hostnme":"x"}' },
+      'data.hostnme',
+      /did you mean "hostname"/,
+    ],
     ['missing mac', { data: '{"ip":"10.20.0.9"}' }, 'data.mac', /./],
     ['data not JSON', { data: '{nope' }, 'data', /not JSON/],
     ['data missing', { data: undefined }, 'data', /missing/],
@@ -69,16 +100,30 @@ describe('config entries: invalid examples name the field', () => {
 
   it('refuses a subnet with the IPv4 or IPv6 schema chosen by its cidr', () => {
     const subnet = encodeConfigEntry(VALID[1] as ConfigEntry, SECRET, CHANNEL);
-    expect(decode(resign(subnet, { data: '{"cidr":"10.20.0.1/24"}' }, CHANNEL))).toMatchObject({ ok: false, field: 'data.cidr', message: /host bits set — write the network address 10.20.0.0\/24/ });
-    expect(decode(resign(subnet, { data: '{"cidr":"2001:db8::/64","gateway":"x"}' }, CHANNEL))).toMatchObject({ ok: false, field: 'data.gateway' });
-    expect(decode(resign(subnet, { data: '{"cidr":"10.20.0.0/24","gateway":"10.30.0.1"}' }, CHANNEL))).toMatchObject({ ok: false, field: 'data.gateway', message: /outside/ });
+    expect(decode(resign(subnet, { data: '{"cidr":"10.20.0.1/24"}' }, CHANNEL))).toMatchObject({
+      ok: false,
+      field: 'data.cidr',
+      message: /host bits set — write the network address 10.20.0.0\/24/,
+    });
+    expect(decode(resign(subnet, { data: '{"cidr":"2001:db8::/64","gateway":"x"}' }, CHANNEL))).toMatchObject({
+      ok: false,
+      field: 'data.gateway',
+    });
+    expect(decode(resign(subnet, { data: '{"cidr":"10.20.0.0/24","gateway":"10.30.0.1"}' }, CHANNEL))).toMatchObject({
+      ok: false,
+      field: 'data.gateway',
+      message: /outside/,
+    });
   });
 
   it('refuses a snapshot head whose digests do not match its chunk count', () => {
     const snap = toRecord(encodeConfigEntry(VALID[0] as ConfigEntry, SECRET, CHANNEL));
     const data = { ...JSON.parse(snap.data as string), chunks: 2 };
-    expect(decode(resign(encodeConfigEntry(VALID[0] as ConfigEntry, SECRET, CHANNEL), { data: JSON.stringify(data) }, CHANNEL)))
-      .toMatchObject({ ok: false, field: 'data.digests', message: /one SHA-256 per chunk/ });
+    expect(
+      decode(
+        resign(encodeConfigEntry(VALID[0] as ConfigEntry, SECRET, CHANNEL), { data: JSON.stringify(data) }, CHANNEL),
+      ),
+    ).toMatchObject({ ok: false, field: 'data.digests', message: /one SHA-256 per chunk/ });
   });
 });
 
@@ -91,14 +136,22 @@ describe('config entries: signature', () => {
   });
 
   it('refuses a tampered field, a wrong secret and a garbled sig as bad-signature', () => {
-    expect(decode(tamper(flat, 'data', '{"mac":"52:54:00:12:34:56","ip":"10.20.0.66"}'))).toMatchObject({ ok: false, kind: 'bad-signature', field: 'sig' });
+    expect(decode(tamper(flat, 'data', '{"mac":"52:54:00:12:34:56","ip":"10.20.0.66"}'))).toMatchObject({
+      ok: false,
+      kind: 'bad-signature',
+      field: 'sig',
+    });
     expect(decode(tamper(flat, 'rev', '8'))).toMatchObject({ ok: false, kind: 'bad-signature' });
     expect(decode(tamper(flat, 'sig', 'zz'))).toMatchObject({ ok: false, kind: 'bad-signature' });
     expect(decodeConfigEntry(flat, OTHER_SECRET, CHANNEL)).toMatchObject({ ok: false, kind: 'bad-signature' });
   });
 
-  it('refuses an entry replayed into another stream (another prefix\'s config)', () => {
-    expect(decodeConfigEntry(flat, SECRET, '{lab:config}:stream')).toMatchObject({ ok: false, kind: 'bad-signature', message: /copied from another key/ });
+  it("refuses an entry replayed into another stream (another prefix's config)", () => {
+    expect(decodeConfigEntry(flat, SECRET, '{lab:config}:stream')).toMatchObject({
+      ok: false,
+      kind: 'bad-signature',
+      message: /copied from another key/,
+    });
   });
 
   it('refuses an added field the signer did not sign', () => {
@@ -122,11 +175,24 @@ describe('config entries: version rules', () => {
   });
 
   it('refuses a higher or lower major, a garbled and a missing v, before checking the signature', () => {
-    expect(decode(resign(flat, { v: '2.0' }, CHANNEL))).toMatchObject({ ok: false, kind: 'version', field: 'v', message: /major 2 is newer .* upgrade it/ });
+    expect(decode(resign(flat, { v: '2.0' }, CHANNEL))).toMatchObject({
+      ok: false,
+      kind: 'version',
+      field: 'v',
+      message: /major 2 is newer .* upgrade it/,
+    });
     expect(decode(tamper(flat, 'v', '2'))).toMatchObject({ ok: false, kind: 'version' });
     expect(decode(resign(flat, { v: '0.9' }, CHANNEL))).toMatchObject({ ok: false, kind: 'version' });
-    expect(decode(resign(flat, { v: 'one' }, CHANNEL))).toMatchObject({ ok: false, kind: 'version', message: /MAJOR.MINOR/ });
-    expect(decode(resign(flat, { v: undefined }, CHANNEL))).toMatchObject({ ok: false, kind: 'version', message: /no v field/ });
+    expect(decode(resign(flat, { v: 'one' }, CHANNEL))).toMatchObject({
+      ok: false,
+      kind: 'version',
+      message: /MAJOR.MINOR/,
+    });
+    expect(decode(resign(flat, { v: undefined }, CHANNEL))).toMatchObject({
+      ok: false,
+      kind: 'version',
+      message: /no v field/,
+    });
   });
 });
 
@@ -148,7 +214,7 @@ describe('revisionAction: the re-sync rule', () => {
     expect(revisionAction(at(40), { type: 'snapshot', epoch: E, revision: 40 })).toBe('skip');
   });
 
-  it('after the region\'s history restarts (new epoch), applies its snapshot even at a lower revision, and re-syncs on its deltas', () => {
+  it("after the region's history restarts (new epoch), applies its snapshot even at a lower revision, and re-syncs on its deltas", () => {
     expect(revisionAction(at(57), { type: 'snapshot', epoch: 'epoch-b', revision: 1 })).toBe('apply');
     expect(revisionAction(at(57), { type: 'put-reservation', epoch: 'epoch-b', revision: 58 })).toBe('resync');
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DEFAULT_PREFIX, eventSeenKey, isValidRackId, rackKeys, regionKeys, snapshotBodyKey,
+  DEFAULT_PREFIX,
+  eventSeenKey,
+  isValidRackId,
+  rackKeys,
+  regionKeys,
+  snapshotBodyKey,
 } from '../../../../protocol/region/keys.js';
 
 /** The Redis Cluster hash tag: the text between the first `{` and the next `}` (when non-empty). */
@@ -24,7 +29,10 @@ describe('region key naming', () => {
       racks: '{rackd:racks}',
     });
     expect(rackKeys('r1')).toEqual({
-      rack: 'r1', rpc: '{rackd:rack:r1}:rpc', rpcReplies: '{rackd:rack:r1}:rpc-replies', status: '{rackd:rack:r1}:status',
+      rack: 'r1',
+      rpc: '{rackd:rack:r1}:rpc',
+      rpcReplies: '{rackd:rack:r1}:rpc-replies',
+      status: '{rackd:rack:r1}:status',
     });
   });
 
@@ -34,12 +42,19 @@ describe('region key naming', () => {
     expect(snapshotBodyKey('lab.a', 'abc-1')).toBe('{lab.a:config}:snapshot:abc-1');
   });
 
-  it('puts one rack\'s keys in one slot and config keys in another', () => {
+  it("puts one rack's keys in one slot and config keys in another", () => {
     const r1 = rackKeys('r1');
     expect(new Set([r1.rpc, r1.rpcReplies, r1.status].map(hashTag))).toEqual(new Set(['rackd:rack:r1']));
     expect(hashTag(rackKeys('r2').rpc)).not.toBe(hashTag(r1.rpc));
     const k = regionKeys();
-    const config = [k.configRevision, k.configEpoch, k.configStream, k.snapshotHead, k.snapshotEntryId, snapshotBodyKey('rackd', 'x')];
+    const config = [
+      k.configRevision,
+      k.configEpoch,
+      k.configStream,
+      k.snapshotHead,
+      k.snapshotEntryId,
+      snapshotBodyKey('rackd', 'x'),
+    ];
     expect(new Set(config.map(hashTag))).toEqual(new Set(['rackd:config']));
     expect(hashTag(eventSeenKey('rackd', 'r1', 'k:1'))).toBe(hashTag(k.eventStream));
   });

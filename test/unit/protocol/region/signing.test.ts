@@ -3,14 +3,22 @@ import { canonicalBytes, parseSecret, signFields, verifyFields } from '../../../
 import { SECRET } from './support.js';
 
 const CHANNEL = '{rackd:config}:stream';
-const FIELDS = { v: '1.0', type: 'delete-reservation', rev: '42', ts: '1700000000000', data: '{"mac":"52:54:00:12:34:56"}' };
+const FIELDS = {
+  v: '1.0',
+  type: 'delete-reservation',
+  rev: '42',
+  ts: '1700000000000',
+  data: '{"mac":"52:54:00:12:34:56"}',
+};
 
 describe('canonical form and HMAC (PROTOCOL.md §3)', () => {
   it('matches the known-answer vector in PROTOCOL.md (computed independently with Python hmac)', () => {
     expect(canonicalBytes(CHANNEL, FIELDS).toString('utf8')).toBe(
       'rackd-sig-1\n21:{rackd:config}:stream\ndata=27:{"mac":"52:54:00:12:34:56"}\nrev=2:42\nts=13:1700000000000\ntype=18:delete-reservation\nv=3:1.0\n',
     );
-    expect(signFields(SECRET, CHANNEL, FIELDS)).toBe('7f98dcd2fd6483e8c8ffbdbd99638b153f10b321627f4dc17de3744e4eda82a9');
+    expect(signFields(SECRET, CHANNEL, FIELDS)).toBe(
+      '7f98dcd2fd6483e8c8ffbdbd99638b153f10b321627f4dc17de3744e4eda82a9',
+    );
   });
 
   it('does not depend on field order and excludes sig', () => {
@@ -53,6 +61,8 @@ describe('parseSecret', () => {
   });
 
   it('refuses a short secret, naming the fix', () => {
-    expect(() => parseSecret(Buffer.from('short\n'))).toThrow(/5 bytes, need at least 16: write e.g. `openssl rand -hex 32`/);
+    expect(() => parseSecret(Buffer.from('short\n'))).toThrow(
+      /5 bytes, need at least 16: write e.g. `openssl rand -hex 32`/,
+    );
   });
 });

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { autoclaimReply, entriesReply, hashReply, streamsReply } from '../../../../protocol/region/stream-replies.js';
 
-const ENTRIES = [['1-0', ['a', '1']], ['2-0', ['b', '2']]];
-const EXPECTED = [{ id: '1-0', fields: ['a', '1'] }, { id: '2-0', fields: ['b', '2'] }];
+const ENTRIES = [
+  ['1-0', ['a', '1']],
+  ['2-0', ['b', '2']],
+];
+const EXPECTED = [
+  { id: '1-0', fields: ['a', '1'] },
+  { id: '2-0', fields: ['b', '2'] },
+];
 
 describe('stream reply shapes', () => {
   it('reads XREAD under RESP2 (nested), RESP3 legacy (flat) and RESP3 maps alike', () => {
@@ -12,7 +18,12 @@ describe('stream reply shapes', () => {
     expect(streamsReply({ s: ENTRIES })).toEqual(want);
     expect(streamsReply(null)).toEqual(new Map());
     expect(streamsReply([['s', []]])).toEqual(new Map([['s', []]]));
-    expect(streamsReply(['a', ENTRIES, 'b', []])).toEqual(new Map([['a', EXPECTED], ['b', []]]));
+    expect(streamsReply(['a', ENTRIES, 'b', []])).toEqual(
+      new Map([
+        ['a', EXPECTED],
+        ['b', []],
+      ]),
+    );
   });
 
   it('keeps a deleted pending entry as null fields', () => {

@@ -22,7 +22,11 @@ export function tamper(flat: readonly string[], field: string, value: string): s
 }
 
 /** `flat` with `changes` applied and re-signed for `channel`: a well-signed entry of the writer's choosing. */
-export function resign(flat: readonly string[], changes: Record<string, string | undefined>, channel: string): string[] {
+export function resign(
+  flat: readonly string[],
+  changes: Record<string, string | undefined>,
+  channel: string,
+): string[] {
   const record: Record<string, string> = { ...toRecord(flat) };
   for (const [k, v] of Object.entries(changes)) {
     if (v === undefined) delete record[k];

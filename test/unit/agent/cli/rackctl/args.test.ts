@@ -29,11 +29,21 @@ describe('parseRackctlArgs', () => {
 
   it('parses every command of the issue', () => {
     expect(parsed(['snapshot', 'push', 'ipam.yaml']).positionals).toEqual(['ipam.yaml']);
-    expect(parsed(['reservation', 'delete', '--mac', 'M', '--subnet', '10.0.0.0/24']).values).toMatchObject({ mac: 'M', subnet: '10.0.0.0/24' });
-    expect(parsed(['subnet', 'put', '--cidr', '10.0.0.0/24', '--gateway', '10.0.0.1']).values).toMatchObject({ cidr: '10.0.0.0/24', gateway: '10.0.0.1' });
+    expect(parsed(['reservation', 'delete', '--mac', 'M', '--subnet', '10.0.0.0/24']).values).toMatchObject({
+      mac: 'M',
+      subnet: '10.0.0.0/24',
+    });
+    expect(parsed(['subnet', 'put', '--cidr', '10.0.0.0/24', '--gateway', '10.0.0.1']).values).toMatchObject({
+      cidr: '10.0.0.0/24',
+      gateway: '10.0.0.1',
+    });
     expect(parsed(['subnet', 'delete', '--cidr', '10.0.0.0/24']).command.words).toEqual(['subnet', 'delete']);
     expect(parsed(['call', 'rack-1', 'status']).positionals).toEqual(['rack-1', 'status']);
-    expect(parsed(['call', 'rack-1', 'reservations', '{"limit":3}']).positionals).toEqual(['rack-1', 'reservations', '{"limit":3}']);
+    expect(parsed(['call', 'rack-1', 'reservations', '{"limit":3}']).positionals).toEqual([
+      'rack-1',
+      'reservations',
+      '{"limit":3}',
+    ]);
     expect(parsed(['racks', '--json']).values.json).toBe(true);
     expect(parsed(['events', 'tail', '--group', 'g']).values.group).toBe('g');
     expect(parsed(['revision']).command.words).toEqual(['revision']);
@@ -43,7 +53,9 @@ describe('parseRackctlArgs', () => {
     expect(usageError(['reservation', 'put', '--mac', 'M'])).toBe("'reservation put' needs --ip");
     expect(usageError(['subnet', 'delete'])).toBe("'subnet delete' needs --cidr");
     expect(usageError(['racks', '--mac', 'M'])).toBe("option --mac does not apply to 'racks'");
-    expect(usageError(['snapshot', 'push'])).toMatch(/^'snapshot push' takes 1 argument, got 0: snapshot push IPAM\.yaml$/);
+    expect(usageError(['snapshot', 'push'])).toMatch(
+      /^'snapshot push' takes 1 argument, got 0: snapshot push IPAM\.yaml$/,
+    );
     expect(usageError(['call', 'rack-1'])).toMatch(/^'call' takes 2–3 arguments, got 1/);
     expect(usageError(['call', 'a', 'b', 'c', 'd'])).toMatch(/got 4/);
   });
@@ -51,7 +63,9 @@ describe('parseRackctlArgs', () => {
   it('names unknown commands and half-typed command groups', () => {
     expect(usageError([])).toBe('no command given');
     expect(usageError(['frobnicate'])).toBe("unknown command 'frobnicate'");
-    expect(usageError(['reservation', 'get'])).toBe("'reservation get' is not a command: use 'reservation put' or 'reservation delete'");
+    expect(usageError(['reservation', 'get'])).toBe(
+      "'reservation get' is not a command: use 'reservation put' or 'reservation delete'",
+    );
     expect(usageError(['snapshot'])).toMatch(/use 'snapshot push'/);
   });
 

@@ -15,11 +15,22 @@ import { fuzzSeed, prng } from '../../../../helpers/prng.js';
 import type { Prng } from '../../../../helpers/prng.js';
 
 const CIDRS = ['10.20.0.0/24', '10.30.0.0/24'];
-const SUBNETS = [{ cidr: '10.20.0.0/24', gateway: '10.20.0.1' }, { cidr: '2001:db8::/64' }, { cidr: '10.30.0.0/24', server_ip: '10.30.0.2' }];
+const SUBNETS = [
+  { cidr: '10.20.0.0/24', gateway: '10.20.0.1' },
+  { cidr: '2001:db8::/64' },
+  { cidr: '10.30.0.0/24', server_ip: '10.30.0.2' },
+];
 const RICH: Reservation[] = [
   { mac: '52:54:00:00:00:01', ip: '10.20.0.5', hostname: 'node-1.example', subnet: '10.20.0.0/24' },
   { mac: '52:54:00:00:00:02', ip: '10.20.0.6', client_id: '01:52:54:00:00:00:02', subnet: '10.20.0.0/24' },
-  { mac: 'ff:ff:ff:ff:ff:fe', ip: '10.30.0.7', hostname: 'pxe', client_id: 'ff:00:01', subnet: '10.30.0.0/24', options: [{ code: 224, type: 'string', value: 'x' }] },
+  {
+    mac: 'ff:ff:ff:ff:ff:fe',
+    ip: '10.30.0.7',
+    hostname: 'pxe',
+    client_id: 'ff:00:01',
+    subnet: '10.30.0.0/24',
+    options: [{ code: 224, type: 'string', value: 'x' }],
+  },
   { mac: '00:00:00:00:00:00', ip: '10.30.0.8', subnet: '10.30.0.0/24' },
 ];
 
@@ -36,8 +47,10 @@ describe('ReservationColumns', () => {
 
   it('keeps every row and its text while the arrays grow, copying rows as well as adding them', () => {
     const many: Reservation[] = Array.from({ length: 3000 }, (_, i) => ({
-      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.20.${i >> 8}.${i & 0xff}`,
-      ...(i % 3 === 0 ? { hostname: `host-${i}-${'x'.repeat(i % 50)}` } : {}), ...(i % 5 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
+      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
+      ip: `10.20.${i >> 8}.${i & 0xff}`,
+      ...(i % 3 === 0 ? { hostname: `host-${i}-${'x'.repeat(i % 50)}` } : {}),
+      ...(i % 5 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
       subnet: '10.20.0.0/16',
     }));
     const added = new ColumnsBuilder(['10.20.0.0/16'], 0);
@@ -70,8 +83,10 @@ describe('ReservationColumns', () => {
 
   it('copies a whole store with copyRows exactly as copyRow does, in the same or another subnet order, filtered or not', () => {
     const many: Reservation[] = Array.from({ length: 2000 }, (_, i) => ({
-      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.${i % 2 === 0 ? 20 : 30}.${i >> 8}.${i & 0xff}`,
-      ...(i % 3 === 0 ? { hostname: `host-${i}` } : {}), ...(i % 7 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
+      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
+      ip: `10.${i % 2 === 0 ? 20 : 30}.${i >> 8}.${i & 0xff}`,
+      ...(i % 3 === 0 ? { hostname: `host-${i}` } : {}),
+      ...(i % 7 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
       ...(i % 11 === 0 ? { options: [{ code: 224, type: 'string' as const, value: `o${i}` }] } : {}),
       subnet: i % 2 === 0 ? '10.20.0.0/16' : '10.30.0.0/16',
     }));
@@ -79,7 +94,8 @@ describe('ReservationColumns', () => {
     const columns = ReservationColumns.fromReservations(cidrs, many);
     const rowByRow = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow: (row: number) => boolean) => {
       const builder = new ColumnsBuilder(to, 0);
-      for (let row = 0; row < columns.count; row++) if (keepSubnet(columns.subnetOf(row)) && keepRow(row)) builder.copyRow(columns, row);
+      for (let row = 0; row < columns.count; row++)
+        if (keepSubnet(columns.subnetOf(row)) && keepRow(row)) builder.copyRow(columns, row);
       return [...builder.finish().entries()];
     };
     const bulk = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow?: (row: number) => boolean) => {
@@ -120,8 +136,10 @@ describe('ReservationColumns', () => {
   it('builds the same index in slices as in one piece, duplicates included, yielding between slices', () => {
     const rows: Reservation[] = [
       ...Array.from({ length: 1000 }, (_, i): Reservation => ({
-        mac: `52:54:00:01:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.20.${i >> 8}.${i & 0xff}`,
-        ...(i % 4 === 0 ? { client_id: `01:${hex2(i % 40)}` } : {}), subnet: '10.20.0.0/16',
+        mac: `52:54:00:01:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
+        ip: `10.20.${i >> 8}.${i & 0xff}`,
+        ...(i % 4 === 0 ? { client_id: `01:${hex2(i % 40)}` } : {}),
+        subnet: '10.20.0.0/16',
       })),
       { mac: '52:54:00:09:00:01', ip: '10.20.0.7', subnet: '10.20.0.0/16' },
     ];
@@ -134,7 +152,11 @@ describe('ReservationColumns', () => {
     const sliced = step.value;
     // At least one per slice of 100 rows; filling the empty tables yields too.
     expect(yields).toBeGreaterThanOrEqual(Math.ceil(rows.length / 100));
-    expect([sliced.size, sliced.duplicates, sliced.duplicateClientIds]).toEqual([whole.size, whole.duplicates, whole.duplicateClientIds]);
+    expect([sliced.size, sliced.duplicates, sliced.duplicateClientIds]).toEqual([
+      whole.size,
+      whole.duplicates,
+      whole.duplicateClientIds,
+    ]);
     expect([whole.duplicates, whole.duplicateClientIds]).toEqual([1, 240]);
     expect(sliced.tables).toEqual(whole.tables);
   });
@@ -159,18 +181,29 @@ describe('LiveReservations columns', () => {
     live.put({ mac: '52:54:00:00:00:02', ip: '10.20.0.60', subnet: '10.20.0.0/24', hostname: 'moved' });
     live.put({ mac: '52:54:00:00:00:03', ip: '10.20.0.5', subnet: '10.20.0.0/24' });
     const listed = [...live.entries()];
-    expect(listed.map((r) => r.mac).sort()).toEqual(['00:00:00:00:00:00', '52:54:00:00:00:02', '52:54:00:00:00:03', 'ff:ff:ff:ff:ff:fe']);
+    expect(listed.map((r) => r.mac).sort()).toEqual([
+      '00:00:00:00:00:00',
+      '52:54:00:00:00:02',
+      '52:54:00:00:00:03',
+      'ff:ff:ff:ff:ff:fe',
+    ]);
     expect([...live.columns().entries()]).toEqual(listed);
     const folded = live.fold();
     expect([...folded.entries()]).toEqual(listed);
     expect(folded.byIp('10.20.0.5')?.mac).toBe('52:54:00:00:00:03');
     expect(folded.byMac('10.20.0.0/24', '52:54:00:00:00:01')).toBeUndefined();
-    expect([...live.columns((subnet) => subnet !== '10.30.0.0/24', ['10.20.0.0/24']).entries()].map((r) => r.subnet)).toEqual(['10.20.0.0/24', '10.20.0.0/24']);
+    expect(
+      [...live.columns((subnet) => subnet !== '10.30.0.0/24', ['10.20.0.0/24']).entries()].map((r) => r.subnet),
+    ).toEqual(['10.20.0.0/24', '10.20.0.0/24']);
   });
 
   it('builds columns in slices of the store as it was when asked, whatever changes between the slices', () => {
     const cidr = '10.20.0.0/16';
-    const base: Reservation[] = Array.from({ length: 1000 }, (_, i) => ({ mac: `52:54:00:02:${hex2(i >> 8)}:${hex2(i & 0xff)}`, ip: `10.20.${i >> 8}.${i & 0xff}`, subnet: cidr }));
+    const base: Reservation[] = Array.from({ length: 1000 }, (_, i) => ({
+      mac: `52:54:00:02:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
+      ip: `10.20.${i >> 8}.${i & 0xff}`,
+      subnet: cidr,
+    }));
     const live = LiveReservations.fromColumns([cidr], ReservationColumns.fromReservations([cidr], base));
     live.remove(cidr, base[10]?.mac ?? '');
     live.put({ mac: base[20]?.mac ?? '', ip: '10.20.9.20', subnet: cidr });
@@ -200,7 +233,10 @@ function randomDocument(rnd: Prng, count: number, mistakes: boolean): unknown[] 
   const host = () => 3 + rnd.int(250);
   return Array.from({ length: count }, () => {
     const net = rnd.int(2) === 0 ? 20 : 30;
-    const r: Record<string, unknown> = { mac: `52:54:00:00:${hex2(rnd.int(3))}:${hex2(rnd.int(256))}`, ip: `10.${net}.0.${host()}` };
+    const r: Record<string, unknown> = {
+      mac: `52:54:00:00:${hex2(rnd.int(3))}:${hex2(rnd.int(256))}`,
+      ip: `10.${net}.0.${host()}`,
+    };
     const roll = mistakes ? rnd.int(100) : rnd.int(31);
     if (roll < 15) r.hostname = `h${rnd.int(1000)}`;
     if (roll >= 15 && roll < 25) r.client_id = `01:aa:${hex2(rnd.int(12))}`;
@@ -224,7 +260,11 @@ describe('decodeSnapshotColumns', () => {
     let accepted = 0;
     for (let trial = 0; trial < 300; trial++) {
       const doc = randomDocument(rnd, 1 + rnd.int(trial % 3 === 0 ? 400 : 30), trial % 2 === 0);
-      const { head, chunks } = encodeSnapshot({ subnets: SUBNETS, reservations: doc as Reservation[] }, 's', 1 + rnd.int(50));
+      const { head, chunks } = encodeSnapshot(
+        { subnets: SUBNETS, reservations: doc as Reservation[] },
+        's',
+        1 + rnd.int(50),
+      );
       const lean = decodeSnapshotColumns(head, chunks);
       const full = decodeSnapshot(head, chunks);
       expect(lean.ok, `seed ${seed} trial ${trial}`).toBe(full.ok);
@@ -257,7 +297,9 @@ describe('applied-*.bin', () => {
       const decoded = decodeColumns(file);
       if (typeof decoded === 'string') throw new Error(decoded);
       expect([...decoded.columns.entries()]).toEqual(RICH);
-      expect(ReservationIndex.fromColumns(decoded.columns, decoded.keys).byClientId('10.30.0.0/24', 'ff:00:01')?.mac).toBe('ff:ff:ff:ff:ff:fe');
+      expect(
+        ReservationIndex.fromColumns(decoded.columns, decoded.keys).byClientId('10.30.0.0/24', 'ff:00:01')?.mac,
+      ).toBe('ff:ff:ff:ff:ff:fe');
     }
   });
 
