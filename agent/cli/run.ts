@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util';
 import { loadDaemonConfig, mergeCliFlags } from '../config/daemon-config.js';
 import type { RackdOptions as FileOptions } from '../config/daemon-config.js';
-import { Rackd, StartupError } from '../daemon/rackd.js';
+import { Rackd } from '../daemon/rackd.js';
+import { StartupError } from '../daemon/rackd-options.js';
 import { createLogger } from '../log/logger.js';
 import { ServiceShell, installFatalHandlers } from '../service/service-shell.js';
 import { rateLimitOptions } from '../config/service-config.js';
@@ -128,7 +129,8 @@ async function regionOptions(options: FileOptions): Promise<RegionModeOptions | 
     );
   if (options.secret_file === undefined) {
     throw new Error(
-      '--redis needs --secret-file FILE (or `secret_file:`): the secret shared with the region, e.g. `openssl rand -hex 32 > /etc/rackd/region.secret`',
+      '--redis needs --secret-file FILE (or `secret_file:`): the secret shared with the region, e.g. `openssl ' +
+        'rand -hex 32 > /etc/rackd/region.secret`',
     );
   }
   const secret = await readSecretFile(options.secret_file);

@@ -12,48 +12,19 @@ import { isSubnet4 } from '../../protocol/ipam/parse.js';
 import { servedFromIpam } from '../serving/served-config.js';
 import { Serving } from '../serving/serving.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
-import { rackdVersion } from '../region/rackd-version.js';
 import { interfaceStatuses, servedCounts } from '../region/region-mode.js';
-import type { RegionModeOptions } from '../region/region-mode.js';
-import { RegionSync } from '../region/region-sync.js';
+import type { RegionSync } from '../region/region-sync.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { readInterfaces } from '../net/interfaces.js';
-import type { Dhcp4RateLimitOptions } from '../dhcp4/rate-limit.js';
 import { InterfaceFollower } from '../net/interface-follower.js';
 import type { InterfacesChangedListener } from '../net/interface-follower.js';
 import { LogRateLimiter } from '../log/log-rate-limit.js';
 import type { MetricsSource } from './metrics-source.js';
-import type { DiscoveryConfig } from '../discovery/config-schema.js';
+import { connectDiscovery, createRegionSync } from './region-wiring.js';
+import { StartupError } from './rackd-options.js';
+import type { RackdOptions, RackdStatus } from './rackd-options.js';
 import { startDiscovery } from '../discovery/daemon-wiring.js';
-import { toRegionEvent } from '../discovery/region-events.js';
-import { discoveryRpcHandlers } from '../discovery/rpc.js';
 import type { DiscoveryService } from '../discovery/service.js';
-
-export interface RackdOptions {
-  /** Standalone IPAM file (YAML). */
-  ipamPath: string;
-  /** Interfaces to serve DHCPv4 on. */
-  interfaces: string[];
-  /** Where the daemon keeps its state. */
-  stateDir: string;
-  logger: Logger;
-  /**
-   * Region sync (`--redis`): the config comes from the region, served from `<stateDir>/region` until Redis answers;
-   * the IPAM file is then only a first-boot bootstrap. @default undefined — standalone (IPAM file, SIGHUP)
-   */
-  region?: RegionModeOptions;
-  /** The `discovery:` section of rackd.yaml. @default undefined — discovery off */
-  discovery?: DiscoveryConfig;
-  /** Flood protection before the DHCPv4 policy. @default undefined — no rate limits */
-  rateLimit?: Dhcp4RateLimitOptions;
-}
-
-export type RackdStatus = 'starting' | 'running' | 'stopping' | 'stopped';
-
-/** A failure that stops the daemon; its message says what to fix. */
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
 
 export class Rackd {
   private statusValue: RackdStatus = 'starting';
@@ -75,7 +46,17 @@ export class Rackd {
 
   constructor(private readonly options: RackdOptions) {
     this.log = options.logger;
-    this.region = options.region === undefined ? undefined : this.createRegion(options.region);
+    this.region =
+      options.region === undefined
+        ? undefined
+        : createRegionSync(options.region, {
+            stateDir: options.stateDir,
+            logger: this.log,
+            serving: this.serving,
+            served: () => servedCounts(this.server.counters),
+            interfaces: () => interfaceStatuses(options.interfaces, this.interfaceView, this.server.portStats()),
+            lastSeen: (mac) => this.dhcpEvents?.lastSeen.get(mac),
+          });
     const region = this.region;
     this.dhcpEvents =
       region === undefined
@@ -127,7 +108,7 @@ export class Rackd {
     this.follower.start([...this.interfaceView.values()]);
     this.discovery = await this.startDiscovery();
     if (this.discovery !== undefined && this.region !== undefined)
-      this.connectDiscoveryToRegion(this.discovery, this.region);
+      connectDiscovery(this.discovery, this.region, this.options.region?.rackId ?? '');
     await this.dhcp6.apply(ipam).catch((error: unknown) => {
       throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
     });
@@ -150,21 +131,6 @@ export class Rackd {
     this.serving.use(servedFromIpam(loaded.ipam));
     this.log.info({ event: 'config.loaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM loaded');
     return loaded.ipam;
-  }
-
-  private createRegion(region: RegionModeOptions): RegionSync {
-    return new RegionSync({
-      ...region,
-      stateDir: this.options.stateDir,
-      logger: this.log,
-      version: rackdVersion(),
-      rackInfo: {
-        served: () => servedCounts(this.server.counters),
-        interfaces: () => interfaceStatuses(this.options.interfaces, this.interfaceView, this.server.portStats()),
-      },
-      serving: this.serving,
-      lastSeen: (mac) => this.dhcpEvents?.lastSeen.get(mac),
-    });
   }
 
   /** Serves the state dir's region config (or, on first boot, the IPAM file if there is one); never waits for Redis. */
@@ -280,19 +246,10 @@ export class Rackd {
       serving: () => this.serving.current,
     }).catch((error: unknown) => {
       throw new StartupError(
-        `cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs CAP_NET_RAW)`,
+        `cannot start discovery: ${(error as Error).message} (check \`discovery.interfaces:\`; capture needs ` +
+          `CAP_NET_RAW)`,
       );
     });
-  }
-
-  /** Discovery's findings go upstream as region events, and its RPC methods are answered on the rack's stream. */
-  private connectDiscoveryToRegion(discovery: DiscoveryService, region: RegionSync): void {
-    const rackId = this.options.region?.rackId ?? '';
-    discovery.onEvent((event) => {
-      const regional = toRegionEvent(event, rackId);
-      if (regional !== undefined) region.report(regional);
-    });
-    region.addRpcHandlers(discoveryRpcHandlers(discovery));
   }
 
   /** IPv4 subnets and reservations served, for the log lines that say a config was loaded. */

@@ -17,6 +17,7 @@ import { ServerCounters } from '../stats/server-counters.js';
 import type { Dhcp4Admission } from './admission.js';
 import { clientMac } from './client-mac.js';
 import type { Dhcp4Decision } from './decision.js';
+import { logIgnored, logNote, logReply } from './decision-log.js';
 import type { Arrival } from './arrival.js';
 import type { Dhcp4EventSink } from './event-sink.js';
 import { handleDhcp4 } from './policy.js';
@@ -246,7 +247,6 @@ export class Dhcp4Server {
     const where = { interface: interfaceName, vid };
     switch (decision.kind) {
       case 'reply': {
-        const { destination } = decision;
         if (!this.send(interfaceName, vid, request, decision, socketIp)) {
           // The socket or the capture went away between the request and its reply (an address or link removed).
           this.counters.countDropped('no-reply-path');
@@ -254,61 +254,15 @@ export class Dhcp4Server {
         }
         const type = messageTypeName(decision.messageType);
         this.counters.countSent(type);
-        if (log.isLevelEnabled('debug')) {
-          log.debug(
-            {
-              event: 'dhcp4.reply',
-              type,
-              mac: decision.mac,
-              ip: decision.ip,
-              subnet: decision.subnet,
-              to: destination.dstIp,
-              ...where,
-            },
-            `${type} ${decision.ip} to ${decision.mac}`,
-          );
-        }
+        if (log.isLevelEnabled('debug')) logReply(log, decision, type, where);
         return;
       }
       case 'ignore':
         this.counters.countDropped(decision.reason);
-        if (decision.reason === 'internal-error') {
-          log.error(
-            { event: 'dhcp4.internal-error', mac: decision.mac, detail: decision.detail, ...where },
-            'unexpected error in the DHCPv4 policy',
-          );
-        } else if (decision.reason === 'unknown-client') {
-          const admitted = this.options.admitLog?.('dhcp4.unknown-client') ?? { allowed: true, suppressed: 0 };
-          if (admitted.allowed)
-            log.info(
-              {
-                event: 'dhcp4.unknown-client',
-                mac: decision.mac,
-                subnet: decision.subnet,
-                suppressed: admitted.suppressed,
-                ...where,
-              },
-              `no reservation for ${decision.mac}`,
-            );
-        } else {
-          log.debug(
-            { event: 'dhcp4.drop', reason: decision.reason, mac: decision.mac, detail: decision.detail, ...where },
-            `request dropped: ${decision.reason}`,
-          );
-        }
+        logIgnored(this.options, decision, where);
         return;
       case 'note':
-        if (decision.event === 'decline') {
-          log.warn(
-            { event: 'dhcp4.decline', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where },
-            `${decision.mac} declined ${decision.ip}: address conflict`,
-          );
-        } else {
-          log.info(
-            { event: 'dhcp4.release', mac: decision.mac, ip: decision.ip, subnet: decision.subnet, ...where },
-            `${decision.mac} released ${decision.ip}`,
-          );
-        }
+        logNote(log, decision, where);
     }
   }
 }

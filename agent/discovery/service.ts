@@ -1,66 +1,36 @@
-// The discovery service (issue 4): one capture per interface feeding passive ARP (RFC 826), mDNS (RFC 6762)
+// The discovery service: one capture per interface feeding passive ARP (RFC 826), mDNS (RFC 6762)
 // and DHCP watching (RFC 2131), plus active scans and rogue-DHCP probes; events go to every onEvent sink.
 
-import type { Logger } from 'pino';
 import { DecodeError } from '../../protocol/binary/decode-error.js';
-import type { InterfaceInfo } from '../net/interface-info.js';
 import type { PacketPort } from '../net/packet-port.js';
 import { ArpObserver } from './arp-observer.js';
 import { ArpScanner, SLOW_RATE_PPS } from './arp-scanner.js';
 import { BindingTable } from './binding-table.js';
 import { ConflictDetector } from './conflict-detector.js';
 import { classifyDhcpFrame } from './dhcp-watch.js';
+import { probeBothFamilies } from './dual-probe.js';
+import type { DualProbeResult } from './dual-probe.js';
 import { logDiscoveryEvent } from './event-log.js';
 import type { DiscoveryEvent, DiscoveryEventSink, ScanSummary } from './events.js';
 import { DISCOVERY_FILTER, udpPorts } from './frame-ports.js';
 import { MdnsObserver } from './mdns-observer.js';
-import type { DiscoverySettings } from './options.js';
 import { RogueDhcpProber } from './rogue-dhcp-prober.js';
 import { RogueDhcp6Prober } from './rogue-dhcp6-prober.js';
-import type { Probe6Interface, Server6 } from './rogue-dhcp6-prober.js';
-import type { ProbeResult } from './rogue-dhcp-prober.js';
-import { loadServerDuid, DUID_FILE } from '../dhcp6/server-duid.js';
-import { access } from 'node:fs/promises';
-import { join } from 'node:path';
 import { planScan } from './scan-plan.js';
-import type { ScanRequest, TaggedSubnet } from './scan-plan.js';
+import type { ScanRequest } from './scan-plan.js';
+import type { DiscoveryServiceOptions } from './service-options.js';
 import { readDiscoveryState, writeDiscoveryState } from './state-file.js';
 
-export type DiscoveryStatus = 'ready' | 'running' | 'closed';
+export type { DualProbeResult } from './dual-probe.js';
+export type { DiscoveryServiceOptions } from './service-options.js';
 
-export interface DiscoveryServiceOptions {
-  logger: Logger;
-  settings: DiscoverySettings;
-  /** Interfaces to capture on (settings.interfaces, or the served ones). */
-  interfaces: string[];
-  /** Opens one interface's capture with the given BPF filter (PcapPort in the daemon, MemoryPort in tests). */
-  openPort: (interfaceName: string, filter: string) => PacketPort;
-  /** The current view of an interface (addresses and MAC). */
-  interfaceInfo: (name: string) => InterfaceInfo | undefined;
-  /** Where discovery.json is kept; unset: no local state. */
-  stateDir?: string;
-  /** MACs the IPAM reserves an IP for. */
-  reservedMacs?: (ip: string) => readonly string[] | undefined;
-  /** Server identifiers of our own DHCP service besides our interface addresses (subnet server_ip). */
-  ownServerIps?: () => readonly string[];
-  /** Served subnets on 802.1Q tags: probed and scanned tagged. */
-  taggedSubnets?: () => readonly TaggedSubnet[];
-  /** @default Date.now */
-  clock?: () => number;
-}
+export type DiscoveryStatus = 'ready' | 'running' | 'closed';
 
 export interface ScanParams extends ScanRequest {
   ratePps?: number;
   slow?: boolean;
   /** How long to listen after the last request. @default 1000 */
   waitMs?: number;
-}
-
-/** A probe of both families: DHCPv4 servers, then DHCPv6 servers (`family: 6`). */
-export interface DualProbeResult {
-  probed: number;
-  servers: (ProbeResult['servers'][number] | Server6)[];
-  foreign: number;
 }
 
 /** Discovery's figures for the metrics, read at scrape time. */
@@ -151,53 +121,13 @@ export class DiscoveryService {
 
   /** One rogue-DHCP probe on every interface (and served tag), DHCPv4 and DHCPv6 at once. */
   async probe(): Promise<DualProbeResult> {
-    const [v4, v6] = await Promise.all([this.probe4(), this.probe6()]);
-    const servers = [...v4.servers, ...v6.servers];
-    const result = { probed: v4.probed + v6.probed, servers, foreign: v4.foreign + v6.foreign };
+    const result = await probeBothFamilies(this.options, this.prober, this.prober6);
+    const { probed, servers, foreign } = result;
     this.options.logger.info(
-      { event: 'discovery.probe.done', probed: result.probed, servers, foreign: result.foreign },
-      `DHCP probe: ${result.foreign} foreign server(s)`,
+      { event: 'discovery.probe.done', probed, servers, foreign },
+      `DHCP probe: ${foreign} foreign server(s)`,
     );
     return result;
-  }
-
-  /** Interfaces with a link-local address get a Solicit; our DUID is the DHCPv6 server's persisted one, if any. */
-  private async probe6(): Promise<{ probed: number; servers: Server6[]; foreign: number }> {
-    const interfaces: Probe6Interface[] = this.options.interfaces.flatMap((name) => {
-      const info = this.options.interfaceInfo(name);
-      const linkLocal = info?.addresses.find((a) => a.family === 6 && /^fe[89ab]/i.test(a.address))?.address;
-      return info === undefined || linkLocal === undefined ? [] : [{ interface: name, mac: info.mac, linkLocal }];
-    });
-    if (interfaces.length === 0) return { probed: 0, servers: [], foreign: 0 };
-    const ourDuids = await this.ownDuids();
-    const isOurAddress = (ip: string) =>
-      this.options.interfaces.some((n) => this.options.interfaceInfo(n)?.addresses.some((a) => a.address === ip));
-    return this.prober6.probe({ interfaces, ourDuids, isOurAddress, listenMs: this.options.settings.probeListenMs });
-  }
-
-  private async ownDuids(): Promise<Buffer[]> {
-    const dir = this.options.stateDir;
-    if (dir === undefined) return [];
-    // Only read: creating the DUID is the DHCPv6 server's job, and an IPv4-only rack has none.
-    const present = await access(join(dir, DUID_FILE)).then(
-      () => true,
-      () => false,
-    );
-    return present ? [(await loadServerDuid(dir, undefined)).duid] : [];
-  }
-
-  private async probe4(): Promise<ProbeResult> {
-    const segments = this.options.interfaces.flatMap((name) => {
-      const info = this.options.interfaceInfo(name);
-      if (info === undefined) return [];
-      const vids = [...new Set((this.options.taggedSubnets?.() ?? []).map((s) => s.vid))];
-      return [{ interface: name, mac: info.mac }, ...vids.map((vid) => ({ interface: name, vid, mac: info.mac }))];
-    });
-    return this.prober.probe({
-      segments,
-      isOurs: (ip, mac) => this.isOurs(ip, mac),
-      listenMs: this.options.settings.probeListenMs,
-    });
   }
 
   clear(what: { neighbours?: boolean; mdns?: boolean }): { neighbours: number; mdns: number } {
@@ -276,15 +206,6 @@ export class DiscoveryService {
     const holder = this.table.get(name, sighting.vid, sighting.ip)?.mac;
     const conflict = this.conflicts.onDecline(where, sighting.ip, sighting.mac, holder, now);
     if (conflict) this.emit(conflict);
-  }
-
-  private isOurs(ip: string, mac: string): boolean {
-    if (this.options.ownServerIps?.().includes(ip)) return true;
-    for (const name of this.options.interfaces) {
-      const info = this.options.interfaceInfo(name);
-      if (info?.mac === mac || info?.addresses.some((a) => a.address === ip)) return true;
-    }
-    return false;
   }
 
   private emit(event: DiscoveryEvent): void {

@@ -2,7 +2,6 @@
 // catches up and follows the config stream, answers RPC, sends events and heartbeats, and reconnects with backoff.
 
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Ipam } from '../../protocol/ipam/types.js';
@@ -10,60 +9,20 @@ import type { ConfigRefusal } from '../../protocol/region/config-entries.js';
 import { DEFAULT_PREFIX, rackKeys, regionKeys } from '../../protocol/region/keys.js';
 import type { RackKeys, RegionKeys } from '../../protocol/region/keys.js';
 import type { RackEvent } from '../../protocol/region/events.js';
-import type {
-  RackSyncState,
-  RpcResult,
-  interfaceStatusSchema,
-  syncStatusSchema,
-} from '../../protocol/region/rpc-methods.js';
+import type { RackSyncState, RpcResult, syncStatusSchema } from '../../protocol/region/rpc-methods.js';
 import type { ServedConfig } from '../serving/served-config.js';
-import type { Serving } from '../serving/serving.js';
 import type { InterfaceInfo } from '../net/interface-info.js';
 import { AppliedConfig } from './applied-config.js';
-import { ConfigFollower } from './config-follower.js';
 import { EventJournal } from './event-journal.js';
-import { eventTransport } from './event-transport.js';
-import { Heartbeat } from './heartbeat.js';
-import { Outbox } from './outbox.js';
 import { RackEvents } from './rack-events.js';
-import { connectRedis } from './redis-connection.js';
+import { RegionLink } from './region-link.js';
+import type { RegionSyncOptions } from './region-sync-options.js';
 import { rpcHandlers } from './rpc-handlers.js';
 import type { RpcHandlers } from './rpc-handlers.js';
-import { RpcServer } from './rpc-server.js';
+
+export type { RegionSyncOptions } from './region-sync-options.js';
 
 export type RegionSyncStatus = RackSyncState;
-
-export interface RegionSyncOptions {
-  /** `redis://`, `rediss://` (TLS) or `unix:///path`; user and password as in any Redis URL. */
-  redisUrl: string;
-  rackId: string;
-  /** The shared HMAC secret (parseSecret of the secret file). */
-  secret: Uint8Array;
-  /** @default 'rackd' */
-  prefix?: string;
-  /** The daemon's state dir: this service keeps `region/applied.json`, `region/applied.log`, `region/outbox/`. */
-  stateDir: string;
-  logger: Logger;
-  /** rackd's version, reported by ping/status and the heartbeat. */
-  version: string;
-  /** Served (as revision 0) when the state dir has no region config yet. @default undefined — serve nothing */
-  bootstrap?: Ipam;
-  /** Where the applied config is served from: it follows the region model and hears of every replacement. */
-  serving?: Serving;
-  /** When a MAC last sent a DHCP message (ms since the epoch), for the `reservations` RPC. */
-  lastSeen?: (mac: string) => number | undefined;
-  /** What `status` reports about the DHCP side. */
-  rackInfo: { served(): Record<string, number>; interfaces(): z.output<typeof interfaceStatusSchema>[] };
-  /** XREAD/XREADGROUP BLOCK timeout, ms. @default 5000 */
-  blockMs?: number;
-  /** @default 10000 */
-  heartbeatMs?: number;
-  /** @default 200 */
-  persistDebounceMs?: number;
-  /** How often sent events are checked for the region's ack, ms. @default 2000 */
-  ackCheckMs?: number;
-  now?: () => number;
-}
 
 export interface RegionMetrics {
   state: RegionSyncStatus;
@@ -87,14 +46,7 @@ export class RegionSync {
   private readonly log: Logger;
   private readonly now: () => number;
   private readonly startedAt: number;
-  private redis: Redis | undefined;
-  private connections: Redis[] = [];
-  private outbox: Outbox | undefined;
-  private follower: ConfigFollower | undefined;
-  private rpc: RpcServer | undefined;
-  private heartbeat: Heartbeat | undefined;
-  private ackTimer: NodeJS.Timeout | undefined;
-  private loops: Promise<void>[] = [];
+  private link: RegionLink | undefined;
   private readonly reported = new Set<string>();
   private closing: Promise<void> | undefined;
   private interfacesDigest: string | undefined;
@@ -165,79 +117,35 @@ export class RegionSync {
   }
 
   private connect(): void {
-    const { redisUrl, rackId, secret } = this.options;
-    const redis = connectRedis(redisUrl, `rackd:${rackId}`);
-    const configBlocking = connectRedis(redisUrl, `rackd:${rackId}:config`);
-    const rpcBlocking = connectRedis(redisUrl, `rackd:${rackId}:rpc`);
-    this.redis = redis;
-    this.connections = [redis, configBlocking, rpcBlocking];
-    for (const c of this.connections)
-      c.on('error', (err: Error) =>
-        this.log.debug({ event: 'region.redis.error', err: err.message }, 'redis connection error'),
-      );
-    this.outbox = new Outbox({
-      journal: this.journal,
-      logger: this.log,
-      transport: eventTransport({ redis, secret, stream: this.keys.eventStream, rack: rackId, now: this.now }),
-    });
-    redis.on('ready', () => this.onReady());
-    redis.on('close', () => this.onLost());
-    this.follower = new ConfigFollower({
-      redis,
-      blocking: configBlocking,
-      keys: this.keys,
-      secret,
-      applied: this.applied,
-      logger: this.log,
-      blockMs: this.options.blockMs,
-      host: {
-        progress: (state, error) => this.onProgress(state, error),
-        refused: (refusal, id) => this.refused(refusal, this.keys.configStream, id),
+    this.link = new RegionLink(
+      {
+        ...this.options,
+        keys: this.keys,
+        rackKeys: this.rackKeys,
+        applied: this.applied,
+        journal: this.journal,
+        handlers: this.handlers,
+        logger: this.log,
+        now: this.now,
       },
-    });
-    this.rpc = new RpcServer({
-      redis,
-      blocking: rpcBlocking,
-      keys: this.rackKeys,
-      secret,
-      logger: this.log,
-      blockMs: this.options.blockMs,
-      now: this.now,
-      handlers: this.handlers,
-      refused: (refusal, stream, id) => this.refused(refusal, stream, id),
-    });
-    this.heartbeat = new Heartbeat({
-      redis,
-      keys: this.rackKeys,
-      regionKeys: this.keys,
-      secret,
-      intervalMs: this.options.heartbeatMs,
-      status: () => ({
-        rack: rackId,
-        state: this.statusValue,
-        revision: this.revision,
-        version: this.options.version,
-        started: this.startedAt,
-        time: this.now(),
-      }),
-    });
-    this.heartbeat.start();
-    this.ackTimer = setInterval(
-      () => void this.outbox?.checkAcks().catch(() => undefined),
-      this.options.ackCheckMs ?? 2000,
+      {
+        lost: () => this.onLost(),
+        progress: (state, error) => this.onProgress(state, error),
+        refused: (refusal, stream, id) => this.refused(refusal, stream, id),
+        status: () => ({
+          rack: this.options.rackId,
+          state: this.statusValue,
+          revision: this.revision,
+          version: this.options.version,
+          started: this.startedAt,
+          time: this.now(),
+        }),
+      },
     );
-    this.ackTimer.unref();
-    for (const c of this.connections) c.connect().catch(() => undefined);
-    this.loops = [this.follower.run(), this.rpc.run()];
   }
 
-  private onReady(): void {
-    this.outbox?.resume();
-    void this.heartbeat?.beat().catch(() => undefined);
-  }
-
+  /** The command connection closed (the link paused the outbox already). */
   private onLost(): void {
-    this.outbox?.pause();
     if (this.statusValue !== 'standalone' && this.closing === undefined) this.setStatus('degraded');
   }
 
@@ -259,11 +167,11 @@ export class RegionSync {
       `region ${this.statusValue} -> ${next}`,
     );
     this.statusValue = next;
-    if (next === 'live' || next === 'syncing') void this.heartbeat?.beat().catch(() => undefined);
+    if (next === 'live' || next === 'syncing') void this.link?.heartbeat.beat().catch(() => undefined);
   }
 
   private emit(event: RackEvent): void {
-    this.outbox?.emit(event);
+    this.link?.outbox.emit(event);
   }
 
   /** Logged once per entry (a re-sync retry meets the same refused snapshot again) and reported upstream. */
@@ -289,18 +197,18 @@ export class RegionSync {
 
   /** RPC `reload` and SIGHUP: re-read the latest snapshot. */
   async reload(): Promise<RpcResult<'reload'>> {
-    if (this.follower === undefined) throw new Error('region sync is not started');
-    await this.follower.reload();
+    if (this.link === undefined) throw new Error('region sync is not started');
+    await this.link.follower.reload();
     return { revision: this.revision, source: 'region' };
   }
 
   syncStatus(): z.output<typeof syncStatusSchema> {
     const position = this.applied.position;
-    const region = this.follower?.regionRevision;
+    const region = this.link?.follower.regionRevision;
     return {
       state: this.statusValue,
       revision: position.revision,
-      queued_events: this.outbox?.queued ?? this.journal.size,
+      queued_events: this.link?.outbox.queued ?? this.journal.size,
       ...(region === undefined ? {} : { region_revision: region }),
       ...(position.appliedAt === undefined ? {} : { last_applied_at: position.appliedAt }),
     };
@@ -312,8 +220,8 @@ export class RegionSync {
     return {
       state: this.statusValue,
       revision: position.revision,
-      regionRevision: this.follower?.regionRevision,
-      queuedEvents: this.outbox?.queued ?? this.journal.size,
+      regionRevision: this.link?.follower.regionRevision,
+      queuedEvents: this.link?.outbox.queued ?? this.journal.size,
       journaledEvents: this.journal.size,
     };
   }
@@ -342,15 +250,7 @@ export class RegionSync {
   }
 
   private async shutdown(): Promise<void> {
-    this.follower?.close();
-    this.rpc?.close();
-    this.heartbeat?.close();
-    if (this.ackTimer !== undefined) clearInterval(this.ackTimer);
-    if (this.redis?.status === 'ready')
-      await Promise.race([this.outbox?.flush(), new Promise((r) => setTimeout(r, 1000).unref())]);
-    await this.outbox?.close();
-    for (const c of this.connections) c.disconnect();
-    await Promise.allSettled(this.loops);
+    await this.link?.close();
     await this.applied.close();
   }
 }

@@ -2,7 +2,7 @@
 // interface is served, the watchdog heartbeat, STOPPING, the metrics endpoint, and fatal-error handling.
 
 import type { Logger } from 'pino';
-import { StartupError } from '../daemon/rackd.js';
+import { StartupError } from '../daemon/rackd-options.js';
 import { MetricsServer, parseListen } from './metrics-server.js';
 import type { ListenAddress } from './metrics-server.js';
 import { RackdMetrics } from './metrics.js';
@@ -25,7 +25,10 @@ export interface ServiceOptions {
   metricsListen?: string;
   /** @default process.env */
   env?: SdNotifyEnv;
-  /** A stop that takes longer than this ends the process with status 1, inside the unit's TimeoutStopSec. @default 12_000 */
+  /**
+   * A stop that takes longer than this ends the process with status 1, inside the unit's TimeoutStopSec. @default
+   * 12_000
+   */
   stopTimeoutMs?: number;
 }
 
@@ -53,7 +56,8 @@ export class ServiceShell {
       this.metricsServer = new MetricsServer(this.metrics, () => this.statusReport(), this.options.logger);
       this.metricsAddress = await this.metricsServer.listen(listen).catch((error: unknown) => {
         throw new StartupError(
-          `cannot serve metrics on ${listenText}: ${(error as Error).message} — set metrics_listen (--metrics-listen) to a free loopback HOST:PORT, or "" to turn it off`,
+          `cannot serve metrics on ${listenText}: ${(error as Error).message} — set metrics_listen ` +
+            `(--metrics-listen) to a free loopback HOST:PORT, or "" to turn it off`,
         );
       });
     }

@@ -9,8 +9,10 @@ import { reservationSchema, subnetSchemaFor } from '../ipam/schema.js';
 import { cidr4Schema, macSchema } from '../ipam/field-schemas.js';
 import type { Ipam, Reservation, Subnet4Config, Subnet6Config } from '../ipam/types.js';
 import { BlockingConnections } from './blocking-connections.js';
-import { decodeConfigEntry, deleteSubnetDataSchema, encodeConfigEntry } from './config-entries.js';
+import { decodeConfigEntry, deleteSubnetDataSchema } from './config-entries.js';
 import type { ConfigChange, ConfigEntry } from './config-entries.js';
+import { publishChange, readRevision } from './config-publish.js';
+import type { PublishResult } from './config-publish.js';
 import { consumeEvents } from './event-consumer.js';
 import type { ConsumeOptions, EventDelivery } from './event-consumer.js';
 import { DEFAULT_PREFIX, rackKeys, regionKeys, snapshotBodyKey } from './keys.js';
@@ -18,7 +20,6 @@ import type { RegionKeys } from './keys.js';
 import { decodeRackStatus } from './rack-status.js';
 import type { RackStatus } from './rack-status.js';
 import { RegionInputError, RegionPublishError } from './region-errors.js';
-import { PUBLISH_SCRIPT } from './region-scripts.js';
 import { callRack } from './rpc-call.js';
 import type { RpcMethod, RpcParams, RpcResult } from './rpc-methods.js';
 import { DEFAULT_CHUNK_RESERVATIONS, decodeSnapshot, encodeSnapshot } from './snapshot.js';
@@ -43,14 +44,7 @@ export interface RegionClientOptions {
   now?: () => number;
 }
 
-export interface PublishResult {
-  epoch: string;
-  revision: number;
-  /** Stream id of the entry. */
-  entryId: string;
-  /** Entries in the config stream now: publish a snapshot when this grows large (PROTOCOL.md §4.5). */
-  streamLength: number;
-}
+export type { PublishResult };
 
 export interface LoadedSnapshot {
   entry: Extract<ConfigEntry, { type: 'snapshot' }>;
@@ -143,56 +137,23 @@ export class RegionClient {
 
   /** The last revision issued; 0 before the first publish. */
   async revision(): Promise<number> {
-    return Number((await this.redis.get(this.keys.configRevision)) ?? '0');
+    return readRevision(this.redis, this.keys);
   }
 
-  /**
-   * Compare-and-set: sign for current+1, and let the script XADD only if the counter is still `current`.
-   * Losing the race re-signs for the new revision, so two regions never issue one revision twice.
-   */
+  /** Publishes `change` under the next revision (see publishChange); `body` is a snapshot's body key. */
   private async publish(change: ConfigChange, body?: string): Promise<PublishResult> {
-    const k = this.keys;
-    for (let attempt = 0; attempt < this.options.publishAttempts; attempt++) {
-      const [current, storedEpoch, oldData] = await Promise.all([
-        this.revision(),
-        this.redis.get(k.configEpoch),
-        this.redis.hget(k.snapshotHead, 'data'),
-      ]);
-      // The first revision of a history names a new epoch; the script refuses it if another writer named one first.
-      const epoch = storedEpoch ?? newEpoch(this.options.now());
-      const entry = { ...change, epoch, revision: current + 1, time: this.options.now() } as ConfigEntry;
-      const fields = encodeConfigEntry(entry, this.secret, k.configStream);
-      const oldBody = oldData === null ? undefined : snapshotBodyKeyOf(this.options.prefix, oldData);
-      const keys = [
-        k.configRevision,
-        k.configStream,
-        k.snapshotHead,
-        k.snapshotEntryId,
-        body ?? k.snapshotHead,
-        oldBody ?? body ?? k.snapshotHead,
-        k.configEpoch,
-      ];
-      const kind = body === undefined ? 'delta' : 'snapshot';
-      const reply = (await this.redis.eval(
-        PUBLISH_SCRIPT,
-        keys.length,
-        ...keys,
-        current,
-        kind,
-        this.options.snapshotGraceMs,
-        epoch,
-        ...fields,
-      )) as [number, string | number, number?];
-      if (reply[0] === 1)
-        return { epoch, revision: current + 1, entryId: String(reply[1]), streamLength: Number(reply[2]) };
-      if (reply[0] === -1)
-        throw new RegionPublishError(
-          'no snapshot has been published yet (or Redis lost its data): publish a snapshot (rackctl snapshot push) before deltas',
-        );
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 ** attempt)));
-    }
-    throw new RegionPublishError(
-      `revision allocation lost the race ${this.options.publishAttempts} times: too many concurrent publishers`,
+    return publishChange(
+      {
+        redis: this.redis,
+        secret: this.secret,
+        keys: this.keys,
+        prefix: this.options.prefix,
+        snapshotGraceMs: this.options.snapshotGraceMs,
+        publishAttempts: this.options.publishAttempts,
+        now: this.options.now,
+      },
+      change,
+      body,
     );
   }
 
@@ -290,19 +251,5 @@ export class RegionClient {
   /** Idempotent; closes only the connections RegionClient opened for blocking reads. */
   close(): void {
     this.blocking.close();
-  }
-}
-
-/** Sortable by creation time, unique without coordination: `<ms in base 36>-<8 random hex>`. */
-function newEpoch(now: number): string {
-  return `${now.toString(36)}-${randomUUID().slice(0, 8)}`;
-}
-
-function snapshotBodyKeyOf(prefix: string, data: string): string | undefined {
-  try {
-    const id = (JSON.parse(data) as { id?: unknown }).id;
-    return typeof id === 'string' ? snapshotBodyKey(prefix, id) : undefined;
-  } catch {
-    return undefined;
   }
 }

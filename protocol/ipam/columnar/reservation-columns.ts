@@ -1,29 +1,17 @@
 // Static reservations (RFC 2131 §4.3.1: by client id, RFC 2132 §9.14, else chaddr) stored column by column:
-// a million of them cost ~24 bytes each in typed arrays instead of a million objects with string fields.
+// a few bytes each in typed arrays instead of one object with string fields per reservation.
 
 import { numberToIpv4 } from '../../net/ipv4-address.js';
 import { HEX_PAIRS } from '../../net/mac.js';
 import { ipKey, macKey } from '../compact-keys.js';
 import type { CustomOption, Reservation } from '../types.js';
 import { runToEnd } from '../slices.js';
+import { allocate, copyRange, fitArrays, grow } from './column-arrays.js';
+import type { ColumnArrays } from './column-arrays.js';
+
+export type { ColumnArrays };
 
 const TWO_32 = 2 ** 32;
-
-/** The typed arrays behind a ReservationColumns: what the binary codec writes and reads back. */
-export interface ColumnArrays {
-  ip: Uint32Array;
-  macLo: Uint32Array;
-  macHi: Uint16Array;
-  /** Position in `subnets`. */
-  subnet: Uint16Array;
-  /** Hostname and client id (lower-case colon hex) as UTF-8 in `text`; length 0 when absent. */
-  hostStart: Uint32Array;
-  hostLength: Uint16Array;
-  idStart: Uint32Array;
-  /** 32-bit: option 61 has no length limit in the IPAM schema. */
-  idLength: Uint32Array;
-  text: Uint8Array;
-}
 
 /**
  * Immutable once built. Every row is placed: `subnets[subnet[row]]` is its subnet's CIDR. The rare reservation
@@ -89,7 +77,9 @@ export class ReservationColumns {
   reservation(row: number): Reservation {
     const hi = this.arrays.macHi[row] ?? 0;
     const lo = this.arrays.macLo[row] ?? 0;
-    const mac = `${HEX_PAIRS[hi >>> 8]}:${HEX_PAIRS[hi & 255]}:${HEX_PAIRS[lo >>> 24]}:${HEX_PAIRS[(lo >>> 16) & 255]}:${HEX_PAIRS[(lo >>> 8) & 255]}:${HEX_PAIRS[lo & 255]}`;
+    const mac =
+      `${HEX_PAIRS[hi >>> 8]}:${HEX_PAIRS[hi & 255]}:${HEX_PAIRS[lo >>> 24]}:` +
+      `${HEX_PAIRS[(lo >>> 16) & 255]}:${HEX_PAIRS[(lo >>> 8) & 255]}:${HEX_PAIRS[lo & 255]}`;
     const out: Reservation = { mac, ip: numberToIpv4(this.arrays.ip[row] ?? 0) };
     const hostname = this.hostnameOf(row);
     if (hostname !== undefined) out.hostname = hostname;
@@ -158,7 +148,7 @@ export class ColumnsBuilder {
   /**
    * Copies, in order, each row of `from` in [start, end) whose subnet `keepSubnet` accepts and that `keepRow`
    * accepts: copyRow for a whole store (or a slice of one), with the subnets mapped once instead of a Map lookup
-   * per row. A million rows took most of a second row by row, and the packet loop waited that long.
+   * per row, so a large store is copied fast enough to run between packets.
    */
   copyRows(
     from: ReservationColumns,
@@ -205,8 +195,8 @@ export class ColumnsBuilder {
 
   /**
    * Into an empty builder with the same subnet slots: the arrays as they are, text offsets included, a range of
-   * rows at a time. Fresh arrays fault their pages in as they are first written: a million rows copied in one
-   * piece held the packet loop for 66-88 ms here.
+   * rows at a time. Fresh arrays fault their pages in as they are first written, so the copy is sliced to
+   * spread those faults between packets.
    */
   private *copyAll(from: ReservationColumns, sliceRows: number): Generator<void> {
     const f = from.arrays;
@@ -251,24 +241,10 @@ export class ColumnsBuilder {
 
   /**
    * The columns, and the builder is spent. Arrays that are exactly full are handed over rather than copied: for a
-   * builder sized to its rows that saves copying tens of megabytes into fresh memory in one piece.
+   * builder sized to its rows that saves copying every column into fresh memory in one piece.
    */
   finish(): ReservationColumns {
-    const a = this.arrays;
-    const n = this.count;
-    const fit = <T extends Uint8Array | Uint16Array | Uint32Array>(column: T, length: number): T =>
-      column.length === length ? column : (column.slice(0, length) as T);
-    const arrays: ColumnArrays = {
-      ip: fit(a.ip, n),
-      macLo: fit(a.macLo, n),
-      macHi: fit(a.macHi, n),
-      subnet: fit(a.subnet, n),
-      hostStart: fit(a.hostStart, n),
-      hostLength: fit(a.hostLength, n),
-      idStart: fit(a.idStart, n),
-      idLength: fit(a.idLength, n),
-      text: fit(a.text, this.textLength),
-    };
+    const arrays = fitArrays(this.arrays, this.count, this.textLength);
     this.arrays = allocate(0, 0);
     this.count = 0;
     this.textLength = 0;
@@ -285,11 +261,8 @@ export class ColumnsBuilder {
     const length = Buffer.byteLength(value, encoding);
     this.reserveText(length);
     const start = this.textLength;
-    Buffer.from(this.arrays.text.buffer, this.arrays.text.byteOffset, this.arrays.text.byteLength).write(
-      value,
-      start,
-      encoding,
-    );
+    const text = this.arrays.text;
+    Buffer.from(text.buffer, text.byteOffset, text.byteLength).write(value, start, encoding);
     this.textLength += length;
     this.point(row, field, start, length);
   }
@@ -323,42 +296,4 @@ export class ColumnsBuilder {
       );
     }
   }
-}
-
-function allocate(rows: number, textBytes: number): ColumnArrays {
-  return {
-    ip: new Uint32Array(rows),
-    macLo: new Uint32Array(rows),
-    macHi: new Uint16Array(rows),
-    subnet: new Uint16Array(rows),
-    hostStart: new Uint32Array(rows),
-    hostLength: new Uint16Array(rows),
-    idStart: new Uint32Array(rows),
-    idLength: new Uint32Array(rows),
-    text: new Uint8Array(textBytes),
-  };
-}
-
-function grow(from: ColumnArrays, rows: number, textBytes: number): ColumnArrays {
-  const to = allocate(rows, textBytes);
-  copyArrays(from, to);
-  return to;
-}
-
-/** Rows [start, end) of every row column (not the text) to the same rows of `to`. */
-function copyRange(from: ColumnArrays, to: ColumnArrays, start: number, end: number): void {
-  to.ip.set(from.ip.subarray(start, end), start);
-  to.macLo.set(from.macLo.subarray(start, end), start);
-  to.macHi.set(from.macHi.subarray(start, end), start);
-  to.subnet.set(from.subnet.subarray(start, end), start);
-  to.hostStart.set(from.hostStart.subarray(start, end), start);
-  to.hostLength.set(from.hostLength.subarray(start, end), start);
-  to.idStart.set(from.idStart.subarray(start, end), start);
-  to.idLength.set(from.idLength.subarray(start, end), start);
-}
-
-/** `to`'s arrays are at least as long as `from`'s. */
-function copyArrays(from: ColumnArrays, to: ColumnArrays): void {
-  copyRange(from, to, 0, from.ip.length);
-  to.text.set(from.text);
 }
