@@ -46,6 +46,7 @@ PRETTIER_FILES := "agent/**/*.ts" "protocol/**/*.ts" "test/**/*.{ts,mjs}" "bin/*
 lint: $(NODE_MODULES_STAMP)
 	npx prettier --check --log-level warn $(PRETTIER_FILES)
 	npx eslint .
+	node scripts/check-imports.mjs
 
 format: $(NODE_MODULES_STAMP)
 	npx prettier --write --log-level warn $(PRETTIER_FILES)

@@ -14,7 +14,7 @@ export default tseslint.config(
   },
   {
     // The CLI prints results for a person; the test harness and benches report to the terminal.
-    files: ['agent/cli/**', 'test/**', 'bin/**'],
+    files: ['agent/cli/**', 'test/**', 'bin/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
   {

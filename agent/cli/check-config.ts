@@ -43,7 +43,8 @@ function summary(path: string, ipam: Ipam): string[] {
   for (const subnet of v4) {
     const vid = subnet.vid === undefined ? 'untagged' : `vid ${subnet.vid}`;
     lines.push(
-      `  ${subnet.cidr.padEnd(18)} ${vid.padEnd(9)} ${String(index.countIn(subnet.cidr)).padStart(7)} reservations  ${settingsOf(subnet)}`,
+      `  ${subnet.cidr.padEnd(18)} ${vid.padEnd(9)} ${String(index.countIn(subnet.cidr)).padStart(7)} ` +
+        `reservations  ${settingsOf(subnet)}`,
     );
   }
   lines.push(`IPv6 subnets: ${v6.length}`);
@@ -52,7 +53,8 @@ function summary(path: string, ipam: Ipam): string[] {
   const withOptions = ipam.reservations.filter((r) => r.options?.length).length;
   const macs = new Set(ipam.reservations.map((r) => r.mac)).size;
   lines.push(
-    `Reservations: ${ipam.reservations.length} (${macs} distinct MACs, ${withClientId} with client_id, ${withOptions} with options)`,
+    `Reservations: ${ipam.reservations.length} (${macs} distinct MACs, ${withClientId} with client_id, ` +
+      `${withOptions} with options)`,
   );
   return lines;
 }

@@ -88,7 +88,8 @@ export async function scan(argv: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify({ summary: { cidrs: plan.cidrs, ...rest } }));
     else
       console.log(
-        `# ${plan.cidrs.join(' ')}: ${summary.found} of ${summary.scanned} answered in ${(summary.durationMs / 1000).toFixed(1)} s at ${summary.ratePps} pps`,
+        `# ${plan.cidrs.join(' ')}: ${summary.found} of ${summary.scanned} answered in ` +
+          `${(summary.durationMs / 1000).toFixed(1)} s at ${summary.ratePps} pps`,
       );
     return 0;
   } catch (error) {

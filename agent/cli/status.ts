@@ -46,7 +46,8 @@ function counts(record: Record<string, number> | undefined): string {
 export function formatStatus(report: Report): string {
   const d = report.dhcp4;
   return [
-    `rackd ${report.status ?? 'unknown'} (pid ${report.pid ?? '?'}, up ${report.uptimeSeconds ?? '?'} s, systemd notify: ${report.sdNotify ?? '?'})`,
+    `rackd ${report.status ?? 'unknown'} (pid ${report.pid ?? '?'}, up ${report.uptimeSeconds ?? '?'} s, ` +
+      `systemd notify: ${report.sdNotify ?? '?'})`,
     `interfaces:   ${(report.interfaces ?? []).join(', ') || 'none served'}`,
     `config:       ${report.subnets ?? 0} subnets, ${report.reservations ?? 0} reservations`,
     `received:     ${counts(d?.received)}`,
@@ -91,7 +92,8 @@ export async function status(argv: string[]): Promise<number> {
     report = (await response.json()) as Report;
   } catch (error) {
     console.error(
-      `rackd status: no daemon answering at ${url} (${(error as Error).message}): is rackd running? (systemctl status rackd)`,
+      `rackd status: no daemon answering at ${url} (${(error as Error).message}): is rackd running? ` +
+        `(systemctl status rackd)`,
     );
     return 3;
   }

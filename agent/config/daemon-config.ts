@@ -40,9 +40,15 @@ export interface RackdOptions {
   prefix?: string;
   /** Network discovery (ARP/mDNS observation, scans, rogue DHCP, conflicts). @default undefined — off */
   discovery?: DiscoveryConfig;
-  /** Loopback HOST:PORT serving GET /metrics and /status (read by `rackd status`); '' turns it off. @default undefined — '127.0.0.1:9467' */
+  /**
+   * Loopback HOST:PORT serving GET /metrics and /status (read by `rackd status`); '' turns it off.
+   * @default undefined — '127.0.0.1:9467'
+   */
   metrics_listen?: string;
-  /** DHCPv4 flood protection (see service-config.ts). @default undefined — per_mac 2/s burst 10, global 1000/s burst 2000 */
+  /**
+   * DHCPv4 flood protection (see service-config.ts). @default undefined — per_mac 2/s burst 10, global 1000/s burst
+   * 2000
+   */
   rate_limit?: RateLimitConfig;
 }
 

@@ -10,7 +10,9 @@ export interface CompiledReservation {
   readonly subnet: CompiledSubnet4;
   /** Option 12 from `hostname`. */
   readonly hostNameOption: Buffer | undefined;
-  /** Subnet custom options in config order, then the reservation's; a reservation value replaces a subnet one in place. */
+  /**
+   * Subnet custom options in config order, then the reservation's; a reservation value replaces a subnet one in place.
+   */
   readonly customOptions: ReadonlyMap<number, Buffer>;
 }
 

@@ -9,7 +9,10 @@ export interface BucketLimit {
 }
 
 export interface Dhcp4RateLimitOptions {
-  /** Per client MAC: a retrying client sends ~1 request/s; 10 in a burst covers DISCOVER+REQUEST storms. @default { rate: 2, burst: 10 } */
+  /**
+   * Per client MAC: a retrying client sends ~1 request/s; 10 in a burst covers DISCOVER+REQUEST storms. @default {
+   * rate: 2, burst: 10 }
+   */
   perMac: BucketLimit;
   /** Every request from clients without a reservation, together. @default { rate: 1000, burst: 2000 } */
   global: BucketLimit;

@@ -45,7 +45,8 @@ function standardOptions(subnet: Subnet6Config, infoRefreshTime: number): Dhcp6O
   if (subnet.search?.length) options.push(encodeOption6('domain-list', subnet.search));
   if (subnet.ntp_servers?.length) {
     for (const address of subnet.ntp_servers) options.push(encodeOption6('ntp-server', [{ kind: 'address', address }]));
-    // RFC 5908 §1 deprecates SNTP's option 31 for NTP's 56, but older clients (busybox, some dhclients) ask only for 31.
+    // RFC 5908 §1 deprecates SNTP's option 31 for NTP's 56, but older clients (busybox, some dhclients) ask only for
+    // 31.
     options.push(encodeOption6('sntp-servers', subnet.ntp_servers));
   }
   options.push(encodeOption6('information-refresh-time', infoRefreshTime));

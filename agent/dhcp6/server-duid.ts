@@ -26,7 +26,8 @@ function parseDuidText(text: string, path: string): Buffer {
     return bytes;
   } catch {
     throw new Error(
-      `${path} does not hold a DUID (colon hex like 00:03:00:01:52:54:00:12:34:56): fix it, or delete it to have rackd make a new one`,
+      `${path} does not hold a DUID (colon hex like 00:03:00:01:52:54:00:12:34:56): fix it, or delete it to ` +
+        `have rackd make a new one`,
     );
   }
 }

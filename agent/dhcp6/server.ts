@@ -83,7 +83,8 @@ export class Dhcp6Server {
       } catch (error) {
         socket.close();
         throw new Error(
-          `cannot join ${ALL_DHCP_RELAY_AGENTS_AND_SERVERS} on ${name}: ${(error as Error).message} (is IPv6 enabled on ${name}?)`,
+          `cannot join ${ALL_DHCP_RELAY_AGENTS_AND_SERVERS} on ${name}: ${(error as Error).message} (is IPv6 ` +
+            `enabled on ${name}?)`,
           { cause: error },
         );
       }

@@ -1,4 +1,4 @@
-// The `discovery:` section of rackd.yaml (issue 4): validated with zod so a mistake names the field and the
+// The `discovery:` section of rackd.yaml: validated with zod so a mistake names the field and the
 // fix; times in seconds as operators write them. DiscoverySettings (options.ts) is what the service reads.
 
 import { z } from 'zod';
@@ -10,11 +10,10 @@ const seconds = (what: string) =>
     .nonnegative({ error: `${what} must be 0 or more seconds` });
 const IFNAME = /^[^\s/:]{1,15}$/;
 
+const IFNAME_ERROR = 'not an interface name — at most 15 characters, no spaces, "/" or ":"';
 export const discoveryConfigSchema = z.strictObject({
   enabled: z.boolean({ error: 'enabled must be true or false' }).default(false),
-  interfaces: z
-    .array(z.string().regex(IFNAME, { error: 'not an interface name — at most 15 characters, no spaces, "/" or ":"' }))
-    .optional(),
+  interfaces: z.array(z.string().regex(IFNAME, { error: IFNAME_ERROR })).optional(),
   refresh_interval_s: seconds('refresh_interval_s').optional(),
   max_bindings: z.number().int().min(16, { error: 'max_bindings must be at least 16' }).max(10_000_000).optional(),
   mdns: z.boolean({ error: 'mdns must be true or false' }).optional(),

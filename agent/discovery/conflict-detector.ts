@@ -1,5 +1,6 @@
 // IP address conflicts (RFC 5227 §2.1.1's idea, seen passively): one IP claimed by two MACs within the
-// refresh window, an ARP claim on a reserved IP by a MAC other than its reservation's, or a DHCPDECLINE (RFC 2131 §3.1.5).
+// refresh window, an ARP claim on a reserved IP by a MAC other than its reservation's, or a DHCPDECLINE (RFC 2131
+// §3.1.5).
 
 import type { ConflictReason, IpConflictEvent, Where } from './events.js';
 

@@ -38,7 +38,8 @@ export function logDiscoveryEvent(log: Logger, event: DiscoveryEvent): void {
           server_mac: event.serverMac,
           offered_ip: event.offeredIp,
         },
-        `a DHCP${event.family === 6 ? 'v6' : ''} server that is not ours answers on ${event.interface}: ${event.serverIp} (${event.serverMac ?? 'MAC unknown'})`,
+        `a DHCP${event.family === 6 ? 'v6' : ''} server that is not ours answers on ${event.interface}: ` +
+          `${event.serverIp} (${event.serverMac ?? 'MAC unknown'})`,
       );
       return;
     case 'ip-conflict':

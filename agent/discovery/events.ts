@@ -1,4 +1,4 @@
-// What discovery reports (issue 4): neighbour bindings from ARP (RFC 826), mDNS names (RFC 6762), foreign
+// What discovery reports: neighbour bindings from ARP (RFC 826), mDNS names (RFC 6762), foreign
 // DHCP servers (RFC 2131 §4.3.1 server identifier) and IP conflicts (RFC 5227 §2.1.1 / RFC 2131 DHCPDECLINE).
 
 /** Where a frame was seen: the capture interface and its 802.1Q tag, when tagged. */

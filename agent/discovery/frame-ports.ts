@@ -1,7 +1,10 @@
 // Which transport a captured discovery frame carries (IEEE 802.1Q, RFC 791/8200 IPv4/IPv6, RFC 768 UDP):
 // a cheap peek at the ports so each frame goes to one decoder, and the capture filter that selects them.
 
-/** ARP, mDNS, DHCP server replies and client requests, untagged or tagged. `vlan` comes last: it shifts every later offset. */
+/**
+ * ARP, mDNS, DHCP server replies and client requests, untagged or tagged. `vlan` comes last: it shifts every later
+ * offset.
+ */
 const PLAIN = 'arp or udp port 5353 or udp dst port 68 or (udp dst port 67 and udp[8] = 1)';
 export const DISCOVERY_FILTER = `(${PLAIN}) or (vlan and (${PLAIN}))`;
 

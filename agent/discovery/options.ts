@@ -1,4 +1,4 @@
-// Discovery settings (issue 4): one typed object with documented defaults, as ioredis's RedisOptions; the
+// Discovery settings: one typed object with documented defaults, as ioredis's RedisOptions; the
 // `discovery:` section of rackd.yaml maps onto it. Times in the config are seconds, here milliseconds.
 
 import type { DiscoveryConfig } from './config-schema.js';

@@ -14,10 +14,13 @@ const whereOf = (e: { interface: string; vid?: number }) =>
     ? { interface: e.interface, vid: e.vid }
     : { interface: e.interface };
 
-/** The region event for a discovery event, or undefined for those the region does not take (scan summaries, one-MAC declines). */
+/**
+ * The region event for a discovery event, or undefined for those the region does not take (scan summaries, one-MAC
+ * declines).
+ */
 export function toRegionEvent(event: DiscoveryEvent, rack: string): Regional | undefined {
   const base = { rack, time: event.time };
-  const tag = `${event.kind === 'scan-done' ? '' : event.interface}:${event.kind === 'scan-done' ? 0 : (event.vid ?? 0)}`;
+  const tag = event.kind === 'scan-done' ? ':0' : `${event.interface}:${event.vid ?? 0}`;
   switch (event.kind) {
     case 'neighbour':
       return {

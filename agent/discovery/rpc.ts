@@ -1,5 +1,6 @@
 // Handlers for the discovery RPC methods (PROTOCOL.md §6.3: scan, discovery.clear, probe): params checked
-// against the contract's schemas (also when called without a region); a refusal throws DiscoveryRpcError carrying the RPC error code and field.
+// against the contract's schemas (also when called without a region); a refusal throws DiscoveryRpcError carrying the
+// RPC error code and field.
 
 import { z } from 'zod';
 import { clearParamsSchema, scanParamsSchema } from '../../protocol/region/rpc-methods.js';

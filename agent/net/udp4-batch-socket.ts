@@ -1,5 +1,6 @@
 // A UDP socket that hands JS a batch of datagrams per wake-up (recvmmsg) and sends the replies written during that
-// batch in one sendmmsg: the small N-API addon in native/udp-batch (see its source for why Node's dgram was not enough).
+// batch in one sendmmsg: the small N-API addon in native/udp-batch (see its source for why Node's dgram was not
+// enough).
 
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

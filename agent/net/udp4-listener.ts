@@ -1,5 +1,6 @@
 // Kernel UDP sockets for the unicast half of DHCPv4 (RFC 2131 §4.1: relays send to the server's address on port 67,
-// RENEWING clients unicast to it): one socket per local IPv4 address, bound to that address so broadcasts never reach it.
+// RENEWING clients unicast to it): one socket per local IPv4 address, bound to that address so broadcasts never reach
+// it.
 // Kernel sockets wake at once and send with no L2 work; libpcap keeps the broadcasts that no socket can see.
 // Each socket is the batching addon (udp4-batch-socket.ts) when it is built, else Node's dgram.
 
@@ -171,7 +172,8 @@ export class Udp4Listener {
     // EADDRINUSE: another DHCP server on this host; EADDRNOTAVAIL: the address went away while we bound it.
     logger.error(
       { event: 'dhcp4.unicast-unavailable', interface: interfaceName, address, port, code: error.code },
-      `cannot bind ${address}:${port} (${error.code ?? error.message}): relayed and unicast DHCPv4 to this address will not be answered`,
+      `cannot bind ${address}:${port} (${error.code ?? error.message}): relayed and unicast DHCPv4 to this ` +
+        `address will not be answered`,
     );
   }
 

@@ -39,7 +39,9 @@ export interface AppliedConfigOptions {
   persistDebounceMs?: number;
   /** Rewrite the base once the delta log holds this many lines. @default 10000 */
   compactAfter?: number;
-  /** Follows this model from construction on, and is told after every model replacement (snapshot, subnet change, load). */
+  /**
+   * Follows this model from construction on, and is told after every model replacement (snapshot, subnet change, load).
+   */
   serving?: Serving;
   /** Fold the overlay into a new base past this many overlay keys. @default 30000 */
   foldThreshold?: number;
@@ -84,7 +86,10 @@ export class AppliedConfig {
     options.serving?.follow(() => this.modelValue.serving);
   }
 
-  /** What a base write saves, as of now: the columns (built between packets), and the base's index in case they are the base. */
+  /**
+   * What a base write saves, as of now: the columns (built between packets), and the base's index in case they are the
+   * base.
+   */
   private persisted(): BaseToWrite | undefined {
     if (this.positionValue.revision === 0) return undefined;
     const { columns, baseKeys } = this.modelValue.reservationColumnsInSlices();

@@ -29,7 +29,9 @@ export interface RetryingLoop {
   failed(error: unknown): BackoffOptions | undefined;
 }
 
-/** Runs `loop` until `signal` aborts: start, then step forever; any failure backs off and starts again. Never throws. */
+/**
+ * Runs `loop` until `signal` aborts: start, then step forever; any failure backs off and starts again. Never throws.
+ */
 export async function runRetrying(signal: AbortSignal, loop: RetryingLoop): Promise<void> {
   let attempt = 0;
   while (!signal.aborted) {

@@ -5,7 +5,10 @@ import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { backoffMs } from './backoff.js';
 
-/** `redis://…`, `rediss://…`, or `unix:///path/to/redis.sock` (Redis on the same host, or across a network namespace). */
+/**
+ * `redis://…`, `rediss://…`, or `unix:///path/to/redis.sock` (Redis on the same host, or across a network
+ * namespace).
+ */
 export function isRegionUrl(url: string): boolean {
   return /^rediss?:\/\/\S+$/.test(url) || /^unix:\/\/\/\S+$/.test(url);
 }

@@ -26,7 +26,8 @@ export async function readSecretFile(path: string): Promise<Buffer> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(
-      `region secret file ${path} cannot be read (${code}): create it with \`openssl rand -hex 32 > ${path}\` and give it to the rackd user only`,
+      `region secret file ${path} cannot be read (${code}): create it with \`openssl rand -hex 32 > ${path}\` ` +
+        `and give it to the rackd user only`,
       { cause: error },
     );
   }

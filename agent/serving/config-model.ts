@@ -168,7 +168,9 @@ export class ConfigModel {
       return {
         ok: false,
         field: 'data.ip',
-        message: `${reservation.ip} is already reserved for ${holder.mac} in ${holder.subnet ?? subnet} — delete that reservation first; an address is given to one MAC`,
+        message:
+          `${reservation.ip} is already reserved for ${holder.mac} in ${holder.subnet ?? subnet} — ` +
+          `delete that reservation first; an address is given to one MAC`,
       };
     }
     const clientId = reservation.client_id;
@@ -177,7 +179,9 @@ export class ConfigModel {
       return {
         ok: false,
         field: 'data.client_id',
-        message: `client id ${clientId} is already used by ${idHolder.mac} in ${subnet} — client ids must be unique within a subnet`,
+        message:
+          `client id ${clientId} is already used by ${idHolder.mac} in ${subnet} — client ids must be ` +
+          `unique within a subnet`,
       };
     }
     this.live.put({ ...reservation, subnet });

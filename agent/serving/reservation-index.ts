@@ -15,8 +15,8 @@ const TWO_32 = 2 ** 32;
 const MEMO_SLOTS = 1 << 17;
 
 /**
- * Rows live in a ReservationColumns and its ColumnsIndex holds row numbers only, so a million reservations
- * cost ~50 MB and no per-reservation objects until one is looked up.
+ * Rows live in a ReservationColumns and its ColumnsIndex holds row numbers only, so no per-reservation object
+ * exists until one is looked up (docs/benchmarks.md has the memory per million).
  */
 export class ReservationIndex {
   private readonly slots = new Map<string, number>();

@@ -34,7 +34,9 @@ function overlaps<N extends number | bigint>(spans: Span<N>[], problems: IpamPro
     if (widest !== undefined && span.first <= widest.last) {
       // Blame the later entry in the file: the earlier one was there first.
       const [earlier, later] = widest.index < span.index ? [widest, span] : [span, widest];
-      const message = `${later.cidr} overlaps subnets[${earlier.index}] (${earlier.cidr}) — subnets must not overlap, even on different vids`;
+      const message =
+        `${later.cidr} overlaps subnets[${earlier.index}] (${earlier.cidr}) — subnets must not ` +
+        `overlap, even on different vids`;
       problems.push({ path: `subnets[${later.index}].cidr`, message });
     }
     if (widest === undefined || span.last > widest.last) widest = span;
@@ -116,7 +118,9 @@ export function checkReservations(
     if (holder >= 0) {
       problems.push({
         path: at('ip'),
-        message: `${value.ip} is already reserved by reservations[${reservations[holder]?.index}] — reserve each address once`,
+        message:
+          `${value.ip} is already reserved by reservations[${reservations[holder]?.index}] — reserve ` +
+          `each address once`,
       });
     } else {
       byIp.insert(0, ip, position);
@@ -132,7 +136,9 @@ export function checkReservations(
     if (macOwner >= 0) {
       problems.push({
         path: at('mac'),
-        message: `${value.mac} already has a reservation in ${placed.subnet.cidr} (reservations[${reservations[macOwner]?.index}]) — one MAC may hold one reservation per subnet`,
+        message:
+          `${value.mac} already has a reservation in ${placed.subnet.cidr} ` +
+          `(reservations[${reservations[macOwner]?.index}]) — one MAC may hold one reservation per subnet`,
       });
     } else {
       byMac.insert(Math.floor(mac / 2 ** 32), mac >>> 0, position);
@@ -147,7 +153,9 @@ export function checkReservations(
     if (cidOwner >= 0) {
       problems.push({
         path: at('client_id'),
-        message: `client id ${clientId} is already used in ${placed.subnet.cidr} (reservations[${reservations[cidOwner]?.index}]) — client ids must be unique within a subnet`,
+        message:
+          `client id ${clientId} is already used in ${placed.subnet.cidr} ` +
+          `(reservations[${reservations[cidOwner]?.index}]) — client ids must be unique within a subnet`,
       });
     } else {
       byClientId.insert(placed.index, hashText(clientId), position);

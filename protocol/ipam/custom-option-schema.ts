@@ -125,5 +125,8 @@ function valueMessage(issue: z.core.$ZodIssue): string {
   // Only zod's own wording for the value as a whole is replaced; nested ones are worded by issuesToProblems.
   if (issue.code !== 'invalid_type' || issue.path.length > 0 || !issue.message.startsWith('Invalid input'))
     return issue.message;
-  return `value must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`} for this type — fix \`value\` or \`type\``;
+  return (
+    `value must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`} for this type — fix ` +
+    `\`value\` or \`type\``
+  );
 }

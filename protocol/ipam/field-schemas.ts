@@ -138,7 +138,8 @@ export function hexBytes(text: string): string[] | undefined {
 export const clientIdSchema = z.string({ error: QUOTE_HEX }).transform((text, ctx) => {
   const bytes = hexBytes(text);
   if (bytes === undefined || bytes.length < 2) {
-    const message = `"${text}" is not a client id — write at least two hex bytes, like "01:52:54:00:12:34:57" (type 01 + MAC)`;
+    const message =
+      `"${text}" is not a client id — write at least two hex bytes, like "01:52:54:00:12:34:57" ` + `(type 01 + MAC)`;
     ctx.issues.push({ code: 'custom', message, input: text });
     return z.NEVER;
   }

@@ -84,8 +84,8 @@ export class RowHashTable {
 
   /**
    * Empty slots for `capacity` rows, filled a slice of `sliceSlots` at a time: the fill is what touches the new
-   * memory, and two 8 MB tables took 60 ms of page faults in one piece. The memory is not zeroed first (every slot
-   * is filled before the table is handed out): zeroing it touched all 8 MB at once, 22 ms in one slice of a fold.
+   * memory, so its page faults are spread over slices too. The memory is not zeroed first (every slot is filled
+   * before the table is handed out): zeroing would touch all of it in one piece.
    */
   static *emptySlotsInSlices(capacity: number, sliceSlots: number): Generator<void, Int32Array> {
     let size = 16;

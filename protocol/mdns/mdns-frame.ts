@@ -46,7 +46,9 @@ export function compressIpv6(groups: string[]): string {
   return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLength).join(':')}`;
 }
 
-/** UDP header at `udp` within a packet ending at `end`; returns the payload. Checksums are the kernel's business here. */
+/**
+ * UDP header at `udp` within a packet ending at `end`; returns the payload. Checksums are the kernel's business here.
+ */
 function udpPayload(buf: Uint8Array, udp: number, end: number): Buffer {
   need(buf, udp, 8, `${WHAT} udp header`);
   const length = readU16(buf, udp + 4, WHAT);

@@ -90,7 +90,9 @@ export function ipv4Number(text: string): number {
   return remembered(recentNumbers, text, parseIpv4);
 }
 
-/** `compute(key)` through `memo`, which is emptied whenever it reaches 4096 entries: however many addresses come and go. */
+/**
+ * `compute(key)` through `memo`, which is emptied whenever it reaches 4096 entries: however many addresses come and go.
+ */
 function remembered<K, V>(memo: Map<K, V>, key: K, compute: (key: K) => V): V {
   let value = memo.get(key);
   if (value === undefined) {

@@ -26,10 +26,15 @@ const texts: string[] = new Array<string>(TEXT_SLOTS).fill('');
 
 function formatMac(buf: Uint8Array, offset: number): string {
   const h = HEX_PAIRS;
-  return `${h[buf[offset] ?? 0]}:${h[buf[offset + 1] ?? 0]}:${h[buf[offset + 2] ?? 0]}:${h[buf[offset + 3] ?? 0]}:${h[buf[offset + 4] ?? 0]}:${h[buf[offset + 5] ?? 0]}`;
+  return (
+    `${h[buf[offset] ?? 0]}:${h[buf[offset + 1] ?? 0]}:${h[buf[offset + 2] ?? 0]}:` +
+    `${h[buf[offset + 3] ?? 0]}:${h[buf[offset + 4] ?? 0]}:${h[buf[offset + 5] ?? 0]}`
+  );
 }
 
-/** Lower-case colon text of the 6 bytes at `offset` (bytes past the end read as 0). The same string for a repeated MAC. */
+/**
+ * Lower-case colon text of the 6 bytes at `offset` (bytes past the end read as 0). The same string for a repeated MAC.
+ */
 export function readMac(buf: Uint8Array, offset: number): string {
   const hi = ((buf[offset] ?? 0) << 8) | (buf[offset + 1] ?? 0);
   const lo =

@@ -62,7 +62,10 @@ export const mdnsEventSchema = z.object({
   names: z.array(untrusted).max(64),
 });
 
-/** DHCPv4 (no `family`): IPv4 server identifier and MAC. DHCPv6 (`family: 6`, RFC 8415): link-local address; MAC only from a DUID-LL/LLT. */
+/**
+ * DHCPv4 (no `family`): IPv4 server identifier and MAC. DHCPv6 (`family: 6`, RFC 8415): link-local address; MAC only
+ * from a DUID-LL/LLT.
+ */
 export const foreignDhcpEventSchema = z
   .object({
     ...base,

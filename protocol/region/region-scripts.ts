@@ -10,7 +10,9 @@
 export const PUBLISH_SCRIPT = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 local epoch = redis.call('GET', KEYS[7])
-if current ~= tonumber(ARGV[1]) or (epoch and epoch ~= ARGV[4]) or (not epoch and current ~= 0) then return {0, current} end
+if current ~= tonumber(ARGV[1]) or (epoch and epoch ~= ARGV[4]) or (not epoch and current ~= 0) then
+  return {0, current}
+end
 local snapshot = ARGV[2] == 'snapshot'
 if not snapshot and redis.call('EXISTS', KEYS[3]) == 0 then return {-1, current} end
 local fields = {}

@@ -70,7 +70,7 @@ export const reservationsResultSchema = z.object({
 });
 
 /**
- * `scan`: an active ARP scan (issue 4). No `cidrs` = the subnets marked for active discovery; every attached
+ * `scan`: an active ARP scan. No `cidrs` = the subnets marked for active discovery; every attached
  * network needs `force`, as does a range larger than a /16. `slow` is 9 packets/s (nmap's slow mode).
  */
 export const scanParamsSchema = z.object({
@@ -100,10 +100,14 @@ export const scanResultSchema = z.object({
 export const clearParamsSchema = z.object({ neighbours: z.boolean().optional(), mdns: z.boolean().optional() });
 export const clearResultSchema = z.object({ neighbours: count, mdns: count });
 
-/** `probe`: send our DHCPDISCOVER (and a DHCPv6 Solicit where the link has IPv6) on each served segment now and report every server that answered. */
+/**
+ * `probe`: send our DHCPDISCOVER (and a DHCPv6 Solicit where the link has IPv6) on each served segment now and report
+ * every server that answered.
+ */
 export const probeResultSchema = z.object({
   probed: count,
-  // family 6: a DHCPv6 server (Solicit to ff02::1:2); its server_ip is link-local and server_mac comes from its DUID, when there.
+  // family 6: a DHCPv6 server (Solicit to ff02::1:2); its server_ip is link-local and server_mac comes from its DUID,
+  // when there.
   servers: z.array(
     z.object({
       interface: z.string(),

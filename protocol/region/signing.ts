@@ -27,7 +27,8 @@ export function parseSecret(fileContent: Uint8Array): Buffer {
   const secret = Buffer.from(fileContent.subarray(0, end));
   if (secret.length < MIN_SECRET_BYTES) {
     throw new RangeError(
-      `region secret is ${secret.length} bytes, need at least ${MIN_SECRET_BYTES}: write e.g. \`openssl rand -hex 32\` into the secret file`,
+      `region secret is ${secret.length} bytes, need at least ${MIN_SECRET_BYTES}: write e.g. \`openssl rand ` +
+        `-hex 32\` into the secret file`,
     );
   }
   return secret;

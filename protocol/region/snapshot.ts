@@ -71,7 +71,8 @@ export function decodeSnapshot(head: SnapshotHead, chunks: readonly (string | Ui
     return refuse(
       'schema',
       'snapshot.chunks',
-      `snapshot ${head.id} has ${chunks.length} body chunks, its head lists ${head.chunks}: the body expired or was cut short — load the latest snapshot`,
+      `snapshot ${head.id} has ${chunks.length} body chunks, its head lists ${head.chunks}: the body expired ` +
+        `or was cut short — load the latest snapshot`,
     );
   }
   const reservations: unknown[] = [];

@@ -1,4 +1,4 @@
-// Discovery benchmark (issue 4): active scan time of a /22 with 500 live hosts, rackd vs arp-scan at the same
+// Discovery benchmark: active scan time of a /22 with 500 live hosts, rackd vs arp-scan at the same
 // rate; passive ARP processing at rising generator rates until the capture drops frames. Prints tables.
 // Run: npm run build && npx vitest run --config test/bench/vitest.config.ts test/bench/discovery.bench.ts
 
@@ -86,7 +86,8 @@ it('passive ARP processing rate until frames drop', async () => {
     const drops = counters.dropped - before.dropped;
     before = counters;
     rows.push(
-      `| ${Math.round(sent / seconds)} | ${sent} | ${processed} | ${drops} | ${((100 * processed) / sent).toFixed(1)} |`,
+      `| ${Math.round(sent / seconds)} | ${sent} | ${processed} | ${drops} | ` +
+        `${((100 * processed) / sent).toFixed(1)} |`,
     );
     if (processed < sent * 0.99) break;
   }

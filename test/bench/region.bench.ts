@@ -1,4 +1,4 @@
-// Region sync benchmark (issue 3; PROTOCOL.md §4.3–§5.4): publish-to-served latency at 1,000 deltas/s, loading a
+// Region sync benchmark (PROTOCOL.md §4.3–§5.4): publish-to-served latency at 1,000 deltas/s, loading a
 // 1,000,000-reservation snapshot (time, peak RSS), event throughput to the region. Prints a table; asserts nothing.
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -210,7 +210,8 @@ it('loads a large snapshot: time and peak RSS, live and from the state dir', asy
   rows.push([
     'state dir load at start',
     ms(timeOf(loaded) - spawnAt),
-    `spawn → region.state.loaded (revision ${String(loaded.revision)}, ${String(loaded.reservations)} reservations), Redis unreachable`,
+    `spawn → region.state.loaded (revision ${String(loaded.revision)}, ${String(loaded.reservations)} ` +
+      `reservations), Redis unreachable`,
   ]);
   rows.push([
     '  to serving',
@@ -267,7 +268,8 @@ it('event throughput to the region: a journal backlog flushed, and consumed thro
   rows.push([
     'journal flush to Redis',
     `${flushed} events in ${ms(lastFlush - reconnectAt)}`,
-    `${((flushed * 1000) / Math.max(1, lastFlush - reconnectAt)).toFixed(0)} events/s, reconnect → last region.events.flushed`,
+    `${((flushed * 1000) / Math.max(1, lastFlush - reconnectAt)).toFixed(0)} events/s, reconnect → last ` +
+      `region.events.flushed`,
   ]);
   rows.push([
     'region consume + dedup',

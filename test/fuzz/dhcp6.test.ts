@@ -119,23 +119,27 @@ function exercise(input: Buffer): 'decoded' | 'rejected' {
 }
 
 describe('fuzz DHCPv6 codec and policy', () => {
-  it(`${ITERATIONS.toLocaleString('en')} random and mutated datagrams: only DecodeError, exact re-encode, policy never fails`, () => {
-    const seed = fuzzSeed();
-    const rng = prng(seed);
-    const corpus = seeds();
-    const counts = { decoded: 0, rejected: 0 };
-    let input: Buffer = Buffer.alloc(0);
-    try {
-      for (let i = 0; i < ITERATIONS; i++) {
-        input =
-          rng.int(10) === 0 ? randomBytes(rng, rng.int(200)) : mutate(rng, corpus[rng.int(corpus.length)] as Buffer);
-        counts[exercise(input)]++;
+  it(
+    `${ITERATIONS.toLocaleString('en')} random and mutated datagrams: only DecodeError, exact re-encode, ` +
+      `policy never fails`,
+    () => {
+      const seed = fuzzSeed();
+      const rng = prng(seed);
+      const corpus = seeds();
+      const counts = { decoded: 0, rejected: 0 };
+      let input: Buffer = Buffer.alloc(0);
+      try {
+        for (let i = 0; i < ITERATIONS; i++) {
+          input =
+            rng.int(10) === 0 ? randomBytes(rng, rng.int(200)) : mutate(rng, corpus[rng.int(corpus.length)] as Buffer);
+          counts[exercise(input)]++;
+        }
+      } catch (err) {
+        console.error(`fuzz dhcp6 failed with FUZZ_SEED=${seed} on input ${input.toString('hex')}`);
+        throw err;
       }
-    } catch (err) {
-      console.error(`fuzz dhcp6 failed with FUZZ_SEED=${seed} on input ${input.toString('hex')}`);
-      throw err;
-    }
-    expect(counts.decoded).toBeGreaterThan(30_000);
-    expect(counts.rejected).toBeGreaterThan(30_000);
-  });
+      expect(counts.decoded).toBeGreaterThan(30_000);
+      expect(counts.rejected).toBeGreaterThan(30_000);
+    },
+  );
 });

@@ -6,7 +6,10 @@ import { DecodeError } from '../../protocol/binary/decode-error.js';
 import type { Prng } from './prng.js';
 import { fuzzSeed, prng } from './prng.js';
 
-/** One to three of: a bit flip, a byte set (anywhere, or in the first 64 bytes where headers live), a truncation, or random bytes. */
+/**
+ * One to three of: a bit flip, a byte set (anywhere, or in the first 64 bytes where headers live), a truncation, or
+ * random bytes.
+ */
 export function mutate(rng: Prng, seed: Buffer): Buffer {
   let buf: Buffer = Buffer.from(seed);
   for (let r = 1 + rng.int(3); r > 0; r--) {

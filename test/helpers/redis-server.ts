@@ -1,4 +1,5 @@
-// A throw-away redis-server for integration tests: its own free loopback port, killed afterwards; persistence only on request.
+// A throw-away redis-server for integration tests: its own free loopback port, killed afterwards; persistence only on
+// request.
 // A missing redis-server fails the test with the fix named; it is never skipped, and never a shared server.
 
 import { spawn, execFileSync } from 'node:child_process';

@@ -79,25 +79,28 @@ describe('stateless DHCPv6 through dhcrelay -6', () => {
     ).toContainEqual(['2001:db8:22::/64', true, 'reply']);
   });
 
-  it('the Relay-reply goes to the relay on port 547, mirrors its link-address and echoes its Interface-ID', async () => {
-    await assertDhcp6RepliesClean(pcap, 'ipv6.src == 2001:db8:20::1');
-    const forwards = await tsharkRows(pcap, 'dhcpv6.msgtype == 12', ['dhcpv6.interface_id']);
-    const replies = await tsharkRows(pcap, 'dhcpv6.msgtype == 13', [
-      'ipv6.dst',
-      'udp.dstport',
-      'dhcpv6.linkaddr',
-      'dhcpv6.interface_id',
-    ]);
-    expect(forwards.length).toBeGreaterThanOrEqual(1);
-    expect(replies.length).toBeGreaterThanOrEqual(1);
-    const interfaceId = forwards[0]?.[0];
-    expect(interfaceId).toBeTruthy();
-    for (const [dst, port, link, id] of replies)
-      expect({ dst, port, link, id }).toEqual({
-        dst: '2001:db8:20::2',
-        port: '547',
-        link: '2001:db8:22::1',
-        id: interfaceId,
-      });
-  });
+  it(
+    'the Relay-reply goes to the relay on port 547, mirrors its link-address and echoes its ' + 'Interface-ID',
+    async () => {
+      await assertDhcp6RepliesClean(pcap, 'ipv6.src == 2001:db8:20::1');
+      const forwards = await tsharkRows(pcap, 'dhcpv6.msgtype == 12', ['dhcpv6.interface_id']);
+      const replies = await tsharkRows(pcap, 'dhcpv6.msgtype == 13', [
+        'ipv6.dst',
+        'udp.dstport',
+        'dhcpv6.linkaddr',
+        'dhcpv6.interface_id',
+      ]);
+      expect(forwards.length).toBeGreaterThanOrEqual(1);
+      expect(replies.length).toBeGreaterThanOrEqual(1);
+      const interfaceId = forwards[0]?.[0];
+      expect(interfaceId).toBeTruthy();
+      for (const [dst, port, link, id] of replies)
+        expect({ dst, port, link, id }).toEqual({
+          dst: '2001:db8:20::2',
+          port: '547',
+          link: '2001:db8:22::1',
+          id: interfaceId,
+        });
+    },
+  );
 });

@@ -1,4 +1,4 @@
-// Passive ARP discovery against real ARP traffic (RFC 826; issue 4): a namespace with many addresses sends
+// Passive ARP discovery against real ARP traffic (RFC 826): a namespace with many addresses sends
 // arping requests; rackd reports bindings new, then moved when a MAC changes, refreshed only after the interval,
 // and ip-conflict for two MACs on one IP and for a claim on a reserved IP.
 

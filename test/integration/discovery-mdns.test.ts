@@ -1,4 +1,4 @@
-// Passive mDNS (RFC 6762, RFC 6763; issue 4): python3-zeroconf announces a service and its host name in a
+// Passive mDNS (RFC 6762, RFC 6763): python3-zeroconf announces a service and its host name in a
 // namespace; rackd reports the host name ↔ address pair, with the service instance that resolves to it.
 
 import { spawnSync } from 'node:child_process';

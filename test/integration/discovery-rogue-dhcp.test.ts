@@ -1,4 +1,4 @@
-// Rogue DHCP detection (RFC 2131 §4.3.1 server identifier; issue 4): with only rackd on the segment its probe
+// Rogue DHCP detection (RFC 2131 §4.3.1 server identifier): with only rackd on the segment its probe
 // finds no foreign server (rackd's own OFFER to the probe is recognised as ours); with dnsmasq there, it is named.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

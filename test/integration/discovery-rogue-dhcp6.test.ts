@@ -1,4 +1,4 @@
-// Rogue DHCPv6 detection (RFC 8415 §18.2.1 Solicit to ff02::1:2, §16.3 Advertise; issue 4): with only rackd
+// Rogue DHCPv6 detection (RFC 8415 §18.2.1 Solicit to ff02::1:2, §16.3 Advertise): with only rackd
 // (its DHCPv6 server on the link) the probe finds no foreign server; with dnsmasq serving DHCPv6 there, it is named.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

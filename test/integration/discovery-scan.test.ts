@@ -1,4 +1,4 @@
-// Active ARP scan (RFC 826; issue 4) of a /23 holding a few hundred live addresses: `rackd scan` finds exactly
+// Active ARP scan (RFC 826) of a /23 holding a few hundred live addresses: `rackd scan` finds exactly
 // the hosts `arp-scan` finds on the same lab, and sends at the rate it was given (measured on the wire by tcpdump).
 
 import { execFileSync } from 'node:child_process';

@@ -76,8 +76,15 @@ ipxe:
 `;
 
 /** What a failed network boot prints: EDK2's PXE errors, BDS giving up on a boot option, iPXE's errors. */
-const BOOT_FAILURE =
-  /PXE-E\d\d|BdsDxe: failed to load Boot\d+ "UEFI (PXEv4|HTTPv4)|No more network devices|Connection timed out \(https?:\/\/ipxe\.org|Boot failed/;
+const BOOT_FAILURE = new RegExp(
+  [
+    String.raw`PXE-E\d\d`,
+    String.raw`BdsDxe: failed to load Boot\d+ "UEFI (PXEv4|HTTPv4)`,
+    'No more network devices',
+    String.raw`Connection timed out \(https?://ipxe\.org`,
+    'Boot failed',
+  ].join('|'),
+);
 /** iPXE's first line when it starts: printed by the ROM at boot and again by every iPXE NBP that runs. */
 const IPXE_STARTS = 'iPXE initialising devices';
 const BOOT_TIMEOUT_MS = 120_000;
@@ -141,7 +148,8 @@ describe('real firmware boots from rackd (QEMU, TCG)', () => {
       return outcome.text;
     } catch (err) {
       throw new Error(
-        `${(err as Error).message}\n${rackdTail(rackd)}\nTFTP: ${tftp.output().slice(-600)}\nHTTP: ${http.output().slice(-600)}`,
+        `${(err as Error).message}\n${rackdTail(rackd)}\nTFTP: ${tftp.output().slice(-600)}\nHTTP: ` +
+          `${http.output().slice(-600)}`,
         { cause: err },
       );
     }
@@ -231,29 +239,32 @@ describe('real firmware boots from rackd (QEMU, TCG)', () => {
     BOOT_TIMEOUT_MS + 30_000,
   );
 
-  it('on the wire: replies decode cleanly, carry no "PXEClient", and echo option 61 whenever the firmware sent it', async () => {
-    const pcap = await capture.stop();
-    await assertRepliesClean(pcap);
-    const rows = await tsharkFields(pcap, 'dhcp', [
-      'dhcp.id',
-      'dhcp.option.dhcp',
-      'dhcp.option.type',
-      'dhcp.option.vendor_class_id',
-      'dhcp.hw.mac_addr',
-    ]);
-    const sentClientId = new Set(
-      rows
-        .filter(([, type, codes]) => ['1', '3'].includes(type ?? '') && codes?.split(',').includes('61'))
-        .map(([xid]) => xid),
-    );
-    const replies = rows.filter(([, type]) => ['2', '5'].includes(type ?? ''));
-    for (const [xid, type, codes, vendorClass] of replies) {
-      expect(vendorClass ?? '', `reply ${type} xid ${xid}`).not.toContain('PXEClient');
-      if (sentClientId.has(xid)) expect(codes?.split(','), `reply ${type} xid ${xid}`).toContain('61');
-    }
-    expect(sentClientId.size, 'iPXE sends option 61: the capture should hold such requests').toBeGreaterThan(0);
-    for (const { mac } of Object.values(MACHINES)) {
-      expect(replies.filter((row) => row[4]?.startsWith(mac)).length, `replies to ${mac}`).toBeGreaterThanOrEqual(2);
-    }
-  });
+  it(
+    'on the wire: replies decode cleanly, carry no "PXEClient", and echo option 61 whenever the firmware ' + 'sent it',
+    async () => {
+      const pcap = await capture.stop();
+      await assertRepliesClean(pcap);
+      const rows = await tsharkFields(pcap, 'dhcp', [
+        'dhcp.id',
+        'dhcp.option.dhcp',
+        'dhcp.option.type',
+        'dhcp.option.vendor_class_id',
+        'dhcp.hw.mac_addr',
+      ]);
+      const sentClientId = new Set(
+        rows
+          .filter(([, type, codes]) => ['1', '3'].includes(type ?? '') && codes?.split(',').includes('61'))
+          .map(([xid]) => xid),
+      );
+      const replies = rows.filter(([, type]) => ['2', '5'].includes(type ?? ''));
+      for (const [xid, type, codes, vendorClass] of replies) {
+        expect(vendorClass ?? '', `reply ${type} xid ${xid}`).not.toContain('PXEClient');
+        if (sentClientId.has(xid)) expect(codes?.split(','), `reply ${type} xid ${xid}`).toContain('61');
+      }
+      expect(sentClientId.size, 'iPXE sends option 61: the capture should hold such requests').toBeGreaterThan(0);
+      for (const { mac } of Object.values(MACHINES)) {
+        expect(replies.filter((row) => row[4]?.startsWith(mac)).length, `replies to ${mac}`).toBeGreaterThanOrEqual(2);
+      }
+    },
+  );
 });

@@ -167,74 +167,80 @@ describe('RegionClient with a real redis-server', () => {
     expect(request.ok && request.value.deadline - request.value.time).toBe(300);
   });
 
-  it('call() gets replies from a rack reading through its consumer group; unknown methods and malformed results get a typed error', async () => {
-    const { client, redis, prefix } = setup();
-    const keys = rackKeys('r1', prefix);
-    await redis.call('XGROUP', 'CREATE', keys.rpc, RPC_GROUP, '0', 'MKSTREAM');
-    const rack = new Redis(server.url);
-    connections.push(rack);
-    let stop = false;
-    const loop = (async () => {
-      while (!stop) {
-        const reply = await rack.call(
-          'XREADGROUP',
-          'GROUP',
-          RPC_GROUP,
-          'r1',
-          'COUNT',
-          10,
-          'BLOCK',
-          100,
-          'STREAMS',
-          keys.rpc,
-          '>',
-        );
-        for (const entry of streamsReply(reply).get(keys.rpc) ?? []) {
-          const request = decodeRpcRequest(entry.fields ?? [], SECRET, keys.rpc);
-          if (!request.ok) continue;
-          const checked = checkRpcRequest(request.value, Date.now());
-          const common = { id: request.value.id, rack: 'r1', time: Date.now() };
-          const answer = checked.ok
-            ? { ...common, ok: true as const, result: { rack: 'r1', time: Date.now(), version: '0.1.0' } }
-            : { ...common, ok: false as const, error: checked.error };
-          await rack.call(
-            'XADD',
-            keys.rpcReplies,
-            'MAXLEN',
-            '~',
-            1000,
-            '*',
-            ...encodeRpcReply(answer, SECRET, keys.rpcReplies),
+  it(
+    'call() gets replies from a rack reading through its consumer group; unknown methods and malformed ' +
+      'results get a typed error',
+    async () => {
+      const { client, redis, prefix } = setup();
+      const keys = rackKeys('r1', prefix);
+      await redis.call('XGROUP', 'CREATE', keys.rpc, RPC_GROUP, '0', 'MKSTREAM');
+      const rack = new Redis(server.url);
+      connections.push(rack);
+      let stop = false;
+      const loop = (async () => {
+        while (!stop) {
+          const reply = await rack.call(
+            'XREADGROUP',
+            'GROUP',
+            RPC_GROUP,
+            'r1',
+            'COUNT',
+            10,
+            'BLOCK',
+            100,
+            'STREAMS',
+            keys.rpc,
+            '>',
           );
-          await rack.call('XACK', keys.rpc, RPC_GROUP, entry.id);
+          for (const entry of streamsReply(reply).get(keys.rpc) ?? []) {
+            const request = decodeRpcRequest(entry.fields ?? [], SECRET, keys.rpc);
+            if (!request.ok) continue;
+            const checked = checkRpcRequest(request.value, Date.now());
+            const common = { id: request.value.id, rack: 'r1', time: Date.now() };
+            const answer = checked.ok
+              ? { ...common, ok: true as const, result: { rack: 'r1', time: Date.now(), version: '0.1.0' } }
+              : { ...common, ok: false as const, error: checked.error };
+            await rack.call(
+              'XADD',
+              keys.rpcReplies,
+              'MAXLEN',
+              '~',
+              1000,
+              '*',
+              ...encodeRpcReply(answer, SECRET, keys.rpcReplies),
+            );
+            await rack.call('XACK', keys.rpc, RPC_GROUP, entry.id);
+          }
         }
+      })();
+      try {
+        const [a, b] = await Promise.all([
+          client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
+          client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
+        ]);
+        expect(a).toMatchObject({ rack: 'r1', version: '0.1.0' });
+        expect(b).toMatchObject({ rack: 'r1' });
+        await expect(client.call('r1', 'reboot' as 'ping', {}, { timeoutMs: 3000 })).rejects.toMatchObject({
+          code: 'unknown-method',
+        });
+        // This rack answers every method with a ping result: for scan that fails the method's result schema.
+        await expect(client.call('r1', 'scan', {}, { timeoutMs: 3000 })).rejects.toMatchObject({
+          code: 'invalid-reply',
+        });
+        // The rack acks after it replies (so a rack that dies in between answers again): the last ack may land
+        // just after the caller has its reply, so give it a moment rather than racing it.
+        let pending = -1;
+        for (let i = 0; i < 50 && pending !== 0; i++) {
+          pending = Number(((await redis.call('XPENDING', keys.rpc, RPC_GROUP)) as unknown[])[0]);
+          if (pending !== 0) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(pending).toBe(0);
+      } finally {
+        stop = true;
+        await loop;
       }
-    })();
-    try {
-      const [a, b] = await Promise.all([
-        client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
-        client.call('r1', 'ping', {}, { timeoutMs: 3000 }),
-      ]);
-      expect(a).toMatchObject({ rack: 'r1', version: '0.1.0' });
-      expect(b).toMatchObject({ rack: 'r1' });
-      await expect(client.call('r1', 'reboot' as 'ping', {}, { timeoutMs: 3000 })).rejects.toMatchObject({
-        code: 'unknown-method',
-      });
-      // This rack answers every method with a ping result: for scan that fails the method's result schema.
-      await expect(client.call('r1', 'scan', {}, { timeoutMs: 3000 })).rejects.toMatchObject({ code: 'invalid-reply' });
-      // The rack acks after it replies (so a rack that dies in between answers again): the last ack may land
-      // just after the caller has its reply, so give it a moment rather than racing it.
-      let pending = -1;
-      for (let i = 0; i < 50 && pending !== 0; i++) {
-        pending = Number(((await redis.call('XPENDING', keys.rpc, RPC_GROUP)) as unknown[])[0]);
-        if (pending !== 0) await new Promise((r) => setTimeout(r, 20));
-      }
-      expect(pending).toBe(0);
-    } finally {
-      stop = true;
-      await loop;
-    }
-  });
+    },
+  );
 
   it('a restarted rack finds its unacked request with XAUTOCLAIM and answers deadline-exceeded', async () => {
     const { client, redis, prefix } = setup();
@@ -383,57 +389,60 @@ describe('RegionClient across a redis-server restart that loses its data', () =>
     await server?.stop();
   });
 
-  it('starts a new epoch: deltas are refused until a snapshot, racks re-sync on the new epoch, groups come back', async () => {
-    const redis = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
-    redis.on('error', () => undefined);
-    const client = new RegionClient(redis, { secret: SECRET });
-    try {
-      const before = await client.publishSnapshot(IPAM);
-      await client.putReservation({ mac: '52:54:00:ee:00:01', ip: '10.20.0.210' });
-      await client.consumeEvents({ group: 'region', consumer: 'c1' });
+  it(
+    'starts a new epoch: deltas are refused until a snapshot, racks re-sync on the new epoch, groups come ' + 'back',
+    async () => {
+      const redis = new Redis(server.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+      redis.on('error', () => undefined);
+      const client = new RegionClient(redis, { secret: SECRET });
+      try {
+        const before = await client.publishSnapshot(IPAM);
+        await client.putReservation({ mac: '52:54:00:ee:00:01', ip: '10.20.0.210' });
+        await client.consumeEvents({ group: 'region', consumer: 'c1' });
 
-      await server.kill('SIGKILL');
-      await server.restart();
-      await redis.ping();
+        await server.kill('SIGKILL');
+        await server.restart();
+        await redis.ping();
 
-      await expect(client.putReservation({ mac: '52:54:00:ee:00:02', ip: '10.20.0.211' })).rejects.toThrow(
-        /no snapshot/,
-      );
-      const after = await client.publishSnapshot(IPAM);
-      expect(after.revision).toBe(1);
-      expect(after.epoch).not.toBe(before.epoch);
-      const rack = { epoch: before.epoch, revision: 2 };
-      expect(revisionAction(rack, { type: 'snapshot', epoch: after.epoch, revision: after.revision })).toBe('apply');
+        await expect(client.putReservation({ mac: '52:54:00:ee:00:02', ip: '10.20.0.211' })).rejects.toThrow(
+          /no snapshot/,
+        );
+        const after = await client.publishSnapshot(IPAM);
+        expect(after.revision).toBe(1);
+        expect(after.epoch).not.toBe(before.epoch);
+        const rack = { epoch: before.epoch, revision: 2 };
+        expect(revisionAction(rack, { type: 'snapshot', epoch: after.epoch, revision: after.revision })).toBe('apply');
 
-      await redis.call(
-        'XADD',
-        regionKeys().eventStream,
-        '*',
-        ...encodeEventEntry(
-          {
-            rack: 'r1',
-            time: Date.now(),
-            events: [
-              {
-                type: 'security',
-                key: 's1',
-                rack: 'r1',
-                time: Date.now(),
-                reason: 'unsigned',
-                stream: 'x',
-                message: 'm',
-              },
-            ],
-          },
-          SECRET,
+        await redis.call(
+          'XADD',
           regionKeys().eventStream,
-        ),
-      );
-      const delivery = await client.consumeEvents({ group: 'region', consumer: 'c1' });
-      expect(delivery.events.map((e) => e.key)).toEqual(['s1']);
-    } finally {
-      client.close();
-      redis.disconnect();
-    }
-  });
+          '*',
+          ...encodeEventEntry(
+            {
+              rack: 'r1',
+              time: Date.now(),
+              events: [
+                {
+                  type: 'security',
+                  key: 's1',
+                  rack: 'r1',
+                  time: Date.now(),
+                  reason: 'unsigned',
+                  stream: 'x',
+                  message: 'm',
+                },
+              ],
+            },
+            SECRET,
+            regionKeys().eventStream,
+          ),
+        );
+        const delivery = await client.consumeEvents({ group: 'region', consumer: 'c1' });
+        expect(delivery.events.map((e) => e.key)).toEqual(['s1']);
+      } finally {
+        client.close();
+        redis.disconnect();
+      }
+    },
+  );
 });

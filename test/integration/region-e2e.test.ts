@@ -1,4 +1,4 @@
-// Region sync end to end (issue 3): rackctl publishes to a real redis-server, rackd in a namespace follows the
+// Region sync end to end: rackctl publishes to a real redis-server, rackd in a namespace follows the
 // config stream, and a real udhcpc gets (then no longer gets) the reservation; RPC through `rackctl call`.
 
 import { writeFileSync } from 'node:fs';
@@ -91,7 +91,8 @@ describe('region sync end to end: rackctl → Redis → rackd → udhcpc', () =>
       [
         `publish → served latency (rack ${RACK}, revision ${published.revision}):`,
         `  publish (XADD, Redis clock)   → region.sync.applied  ${timeOf(applied) - published.at} ms`,
-        `  publish                       → first DHCPACK logged ${timeOf(ack) - published.at} ms (udhcpc started after rackctl exited)`,
+        `  publish                       → first DHCPACK logged ${timeOf(ack) - published.at} ms (udhcpc ` +
+          `started after rackctl exited)`,
         `  publish                       → udhcpc bound         ${leasedAt - published.at} ms`,
       ].join('\n'),
     );

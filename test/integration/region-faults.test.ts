@@ -1,4 +1,4 @@
-// Region sync under faults (issue 3, PROTOCOL.md §4.4, §5.4, §8): Redis SIGKILLed mid-stream, rackd SIGKILLed
+// Region sync under faults (PROTOCOL.md §4.4, §5.4, §8): Redis SIGKILLed mid-stream, rackd SIGKILLed
 // mid-apply, Redis unreachable at start, a gap in the config stream, unsigned/badly signed/invalid entries.
 
 import { existsSync } from 'node:fs';
@@ -188,8 +188,10 @@ describe('region sync under faults', () => {
     expect(new Set(unknown(events).map((e) => (e as { mac: string }).mac))).toEqual(new Set(unknownMacs));
     const raw = await redis.xlen(regionKeys(prefix).eventStream);
     console.log(
-      `redis SIGKILL: ${putCount} deltas (${failedPublishes} publish attempts failed; ioredis queued the rest during the outage), converged at revision ${revision}; ` +
-        `${unknownMacs.length} unknown clients → ${events.length} events delivered once each from ${raw} stream entries`,
+      `redis SIGKILL: ${putCount} deltas (${failedPublishes} publish attempts failed; ioredis queued the rest ` +
+        `during the outage), converged at revision ${revision}; ` +
+        `${unknownMacs.length} unknown clients → ${events.length} events delivered once each from ${raw} ` +
+        `stream entries`,
     );
   });
 
@@ -232,7 +234,8 @@ describe('region sync under faults', () => {
     expect(rackd.events('region.status').some((l) => l.to === 'live')).toBe(false);
     expect(await leaseFor(PERSIST_MAC)).toBe('10.20.0.150');
     console.log(
-      `rackd SIGKILL: last applied revision logged ${appliedBeforeKill}, loaded revision ${String(loaded.revision)} from disk, served with Redis unreachable`,
+      `rackd SIGKILL: last applied revision logged ${appliedBeforeKill}, loaded revision ` +
+        `${String(loaded.revision)} from disk, served with Redis unreachable`,
     );
   });
 

@@ -1,4 +1,4 @@
-// Graceful stop under load with the region away (issue 6 lifecycle, issue 3 outbox): SIGTERM during a burst of
+// Graceful stop under load with the region away: SIGTERM during a burst of
 // DHCP traffic exits 0, leaves a journal whose every line parses and the applied state on disk, and after a
 // restart with Redis back every journaled event reaches the region exactly once.
 
@@ -115,7 +115,8 @@ describe('SIGTERM under load while Redis is away', () => {
       'journaled events not delivered',
     ).toEqual([]);
     console.log(
-      `graceful stop: ${journaled.length} events journaled at SIGTERM, all delivered after the restart (${keys.length} events in all, none twice)`,
+      `graceful stop: ${journaled.length} events journaled at SIGTERM, all delivered after the restart ` +
+        `(${keys.length} events in all, none twice)`,
     );
   });
 });

@@ -146,35 +146,38 @@ describe('RegionSync with a real redis-server', () => {
     expect(log.lines.filter((l) => l.event === 'region.status').map((l) => l.to)).toEqual(['connecting', 'degraded']);
   });
 
-  it('applies a backlog of deltas a slice at a time, so packets are not held until the whole read is applied', async () => {
-    // Each log line is stamped with how many event-loop turns (setImmediate) had run when it was written.
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    const stamped: Line[] = [];
-    const logger = pino(
-      { level: 'info' },
-      { write: (text: string) => void stamped.push({ ...(JSON.parse(text) as Line), turns }) },
-    );
-    const { make, region } = setup({ logger });
-    cleanups.push(() => void (ticking = false));
-    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
-    // 200 deltas waiting before the rack starts: it reads them in one XREAD (COUNT 500).
-    for (let n = 2; n <= 201; n++) await region.putReservation(res(n));
-    const sync = make();
-    tick();
-    await sync.start();
-    const deadline = Date.now() + 10_000;
-    const applied = () => stamped.filter((l) => l.event === 'region.sync.applied' && l.change === 'put-reservation');
-    while (applied().length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(applied().map((l) => l.revision)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
-    expect(ipOf(sync, 201)).toBe(res(201).ip);
-    // In one piece, every line of the batch would carry the same count.
-    expect(new Set(applied().map((l) => l.turns)).size).toBeGreaterThan(1);
-  });
+  it(
+    'applies a backlog of deltas a slice at a time, so packets are not held until the whole read is ' + 'applied',
+    async () => {
+      // Each log line is stamped with how many event-loop turns (setImmediate) had run when it was written.
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
+      };
+      const stamped: Line[] = [];
+      const logger = pino(
+        { level: 'info' },
+        { write: (text: string) => void stamped.push({ ...(JSON.parse(text) as Line), turns }) },
+      );
+      const { make, region } = setup({ logger });
+      cleanups.push(() => void (ticking = false));
+      await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+      // 200 deltas waiting before the rack starts: it reads them in one XREAD (COUNT 500).
+      for (let n = 2; n <= 201; n++) await region.putReservation(res(n));
+      const sync = make();
+      tick();
+      await sync.start();
+      const deadline = Date.now() + 10_000;
+      const applied = () => stamped.filter((l) => l.event === 'region.sync.applied' && l.change === 'put-reservation');
+      while (applied().length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(applied().map((l) => l.revision)).toEqual(Array.from({ length: 200 }, (_, i) => i + 2));
+      expect(ipOf(sync, 201)).toBe(res(201).ip);
+      // In one piece, every line of the batch would carry the same count.
+      expect(new Set(applied().map((l) => l.turns)).size).toBeGreaterThan(1);
+    },
+  );
 
   it('re-syncs from the latest snapshot after a gap, and serves from disk on the next start', async () => {
     const { make, region, redis, prefix, log, stateDir } = setup();
@@ -225,34 +228,41 @@ describe('RegionSync with a real redis-server', () => {
     expect(delivery.events.some((e) => e.type === 'security' && e.reason === 'bad-signature')).toBe(true);
   });
 
-  it('survives Redis SIGKILLed and restarted empty: converges to the new epoch, every event arrives exactly once', async () => {
-    const { make, region, log } = setup({ ackCheckMs: 100 });
-    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
-    const sync = make();
-    await sync.start();
-    await log.wait((l) => l.event === 'region.status' && l.to === 'live');
-    for (let i = 0; i < 30; i++) sync.noteInterfaces([IFACE(i + 2)]);
-    await log.wait((l) => l.event === 'region.events.flushed');
-    await server.kill('SIGKILL');
-    for (let i = 30; i < 60; i++) sync.noteInterfaces([IFACE(i + 2)]);
-    await log.wait((l) => l.event === 'region.status' && l.to === 'degraded');
-    expect(ipOf(sync, 1)).toBe(res(1).ip);
-    await server.restart();
-    for (let i = 60; i < 70; i++) sync.noteInterfaces([IFACE(i + 2)]);
-    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1), res(4)] });
-    await log.wait((l) => l.event === 'region.sync.applied' && l.change === 'snapshot' && l.reservations === 2, 20_000);
-    expect(ipOf(sync, 4)).toBe(res(4).ip);
+  it(
+    'survives Redis SIGKILLed and restarted empty: converges to the new epoch, every event arrives exactly ' + 'once',
+    async () => {
+      const { make, region, log } = setup({ ackCheckMs: 100 });
+      await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+      const sync = make();
+      await sync.start();
+      await log.wait((l) => l.event === 'region.status' && l.to === 'live');
+      for (let i = 0; i < 30; i++) sync.noteInterfaces([IFACE(i + 2)]);
+      await log.wait((l) => l.event === 'region.events.flushed');
+      await server.kill('SIGKILL');
+      for (let i = 30; i < 60; i++) sync.noteInterfaces([IFACE(i + 2)]);
+      await log.wait((l) => l.event === 'region.status' && l.to === 'degraded');
+      expect(ipOf(sync, 1)).toBe(res(1).ip);
+      await server.restart();
+      for (let i = 60; i < 70; i++) sync.noteInterfaces([IFACE(i + 2)]);
+      await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1), res(4)] });
+      await log.wait(
+        (l) => l.event === 'region.sync.applied' && l.change === 'snapshot' && l.reservations === 2,
+        20_000,
+      );
+      expect(ipOf(sync, 4)).toBe(res(4).ip);
 
-    const keys: string[] = [];
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && new Set(keys).size < 70) {
-      const delivery = await region.consumeEvents({ group: 'region', consumer: 't', blockMs: 300 });
-      keys.push(...delivery.events.filter((e: RackEvent) => e.type === 'interfaces-changed').map((e) => e.key));
-      await delivery.ack();
-    }
-    expect(new Set(keys).size).toBe(70);
-    expect(keys.length).toBe(70);
-  }, 60_000);
+      const keys: string[] = [];
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && new Set(keys).size < 70) {
+        const delivery = await region.consumeEvents({ group: 'region', consumer: 't', blockMs: 300 });
+        keys.push(...delivery.events.filter((e: RackEvent) => e.type === 'interfaces-changed').map((e) => e.key));
+        await delivery.ack();
+      }
+      expect(new Set(keys).size).toBe(70);
+      expect(keys.length).toBe(70);
+    },
+    60_000,
+  );
 
   it('journals events raised while Redis is unreachable and sends them after the next start, in order', async () => {
     const { make, region, log, stateDir } = setup({}, `redis://127.0.0.1:${await freeLoopbackPort()}`);

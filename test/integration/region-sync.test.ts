@@ -1,6 +1,7 @@
 // rackd under a region, end to end (PROTOCOL.md §4–§8): RegionClient publishes a snapshot and deltas to a real
 // redis-server, a udhcpc in a namespace gets (and then loses) the address, RPC and events round-trip, and a restart
-// without Redis serves from the state dir. rackd sits in a namespace, Redis on host loopback: a unix-socket relay joins them.
+// without Redis serves from the state dir. rackd sits in a namespace, Redis on host loopback: a unix-socket relay joins
+// them.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +105,8 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
     expect(await leaseFor(B.mac)).toBe(B.ip);
     const servedMs = Date.now() - published;
     console.log(
-      `publish → applied ${appliedMs} ms; publish → leased by udhcpc ${servedMs} ms (includes udhcpc's DISCOVER/REQUEST)`,
+      `publish → applied ${appliedMs} ms; publish → leased by udhcpc ${servedMs} ms (includes udhcpc's ` +
+        `DISCOVER/REQUEST)`,
     );
     expect(appliedMs).toBeLessThan(1000);
   });
@@ -183,15 +185,22 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
     await rackd.waitForEvent('region.events.flushed');
   });
 
-  it('after a restart with Redis unreachable, serves the last applied config from disk and reports degraded', async () => {
-    const revision = await region.revision();
-    await rackd.stop();
-    relay.close();
-    rackd = await startRackd(env.lab, env.srv, { ipamYaml: 'subnets: []\n', interfaces: [SERVER_IF], extraArgs: args });
-    const loaded = rackd.events('region.state.loaded')[0];
-    expect(loaded?.revision).toBe(revision);
-    await rackd.waitForEvent('region.status', (line) => line.to === 'degraded', 10_000);
-    expect(await leaseFor(A.mac)).toBe(A.ip);
-    expect(await leaseFor(B.mac)).toBe(B.ip);
-  });
+  it(
+    'after a restart with Redis unreachable, serves the last applied config from disk and reports ' + 'degraded',
+    async () => {
+      const revision = await region.revision();
+      await rackd.stop();
+      relay.close();
+      rackd = await startRackd(env.lab, env.srv, {
+        ipamYaml: 'subnets: []\n',
+        interfaces: [SERVER_IF],
+        extraArgs: args,
+      });
+      const loaded = rackd.events('region.state.loaded')[0];
+      expect(loaded?.revision).toBe(revision);
+      await rackd.waitForEvent('region.status', (line) => line.to === 'degraded', 10_000);
+      expect(await leaseFor(A.mac)).toBe(A.ip);
+      expect(await leaseFor(B.mac)).toBe(B.ip);
+    },
+  );
 });

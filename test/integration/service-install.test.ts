@@ -45,7 +45,8 @@ describe('make install / make uninstall (DESTDIR)', () => {
     const found = await run(process.execPath, [
       '--input-type=module',
       '-e',
-      `const m = await import(${JSON.stringify(join(prefix, 'dist/agent/net/udp4-batch-socket.js'))}); const r = m.udpBatchAddon(); process.stdout.write(r.addon ? 'loaded ' + r.addon.BATCH : 'missing ' + r.error)`,
+      `const m = await import(${JSON.stringify(join(prefix, 'dist/agent/net/udp4-batch-socket.js'))}); const ` +
+        `r = m.udpBatchAddon(); process.stdout.write(r.addon ? 'loaded ' + r.addon.BATCH : 'missing ' + r.error)`,
     ]);
     expect(found.stdout).toBe('loaded 64');
   });

@@ -58,7 +58,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     words: ['subnet', 'put'],
     positionals: [0, 0],
     synopsis:
-      'subnet put [--file SUBNET.yaml] [--cidr CIDR] [--gateway IP] [--server-ip IP] [--vid N] [--dns-servers IP,…] [--domain D] [--lease-time S] [--mtu N]',
+      'subnet put [--file SUBNET.yaml] [--cidr CIDR] [--gateway IP] [--server-ip IP] [--vid N] [--dns-servers ' +
+      'IP,…] [--domain D] [--lease-time S] [--mtu N]',
     summary: 'create or replace a subnet (flags override the file), keeping its reservations',
     options: {
       file: str,
@@ -142,7 +143,10 @@ function commandGroupHint(positionals: string[]): string {
   const group = COMMANDS.filter((c) => c.words[0] === first && c.words.length > 1);
   if (first === undefined) return 'no command given';
   if (group.length > 0)
-    return `'${positionals.slice(0, 2).join(' ')}' is not a command: use ${group.map((c) => `'${c.words.join(' ')}'`).join(' or ')}`;
+    return (
+      `'${positionals.slice(0, 2).join(' ')}' is not a command: use ` +
+      `${group.map((c) => `'${c.words.join(' ')}'`).join(' or ')}`
+    );
   return `unknown command '${first}'`;
 }
 
@@ -172,7 +176,9 @@ export function parseRackctlArgs(argv: readonly string[]): ParseOutcome {
   if (positionals.length < min || positionals.length > max) {
     return {
       kind: 'usage-error',
-      message: `'${name}' takes ${min === max ? min : `${min}–${max}`} argument${max === 1 ? '' : 's'}, got ${positionals.length}: ${command.synopsis}`,
+      message:
+        `'${name}' takes ${min === max ? min : `${min}–${max}`} argument${max === 1 ? '' : 's'}, got ` +
+        `${positionals.length}: ${command.synopsis}`,
       command,
     };
   }
@@ -211,5 +217,8 @@ exit status: 0 done, 1 refused or failed (an RPC error reply, invalid input), 2 
              3 Redis unreachable or no reply in time`;
 
 export function commandUsage(command: CommandSpec): string {
-  return `usage: rackctl [global options] ${command.synopsis}\n\n${command.summary}\n\nrackctl --help lists the global options`;
+  return (
+    `usage: rackctl [global options] ${command.synopsis}\n\n${command.summary}\n\nrackctl --help lists ` +
+    `the global options`
+  );
 }

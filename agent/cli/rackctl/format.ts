@@ -17,7 +17,8 @@ export function formatPublished(what: string, result: PublishResult): string[] {
   const lines = [`published revision ${result.revision} (${what}): epoch ${result.epoch}, entry ${result.entryId}`];
   if (result.streamLength > SNAPSHOT_HINT_STREAM_LENGTH) {
     lines.push(
-      `note: the config stream holds ${result.streamLength} entries; publish a snapshot (rackctl snapshot push) so racks that re-sync replay less`,
+      `note: the config stream holds ${result.streamLength} entries; publish a snapshot (rackctl snapshot ` +
+        `push) so racks that re-sync replay less`,
     );
   }
   return lines;
@@ -86,7 +87,8 @@ export function formatDelivered(entry: DeliveredEntry): { out: string[]; err: st
     err.push(`entry ${entry.id}${entry.rack ? ` from ${entry.rack}` : ''}: event skipped at ${s.field}: ${s.message}`);
   if (entry.duplicates > 0)
     err.push(
-      `entry ${entry.id}: ${entry.duplicates} duplicate event${entry.duplicates === 1 ? '' : 's'} (idempotency key already delivered) dropped`,
+      `entry ${entry.id}: ${entry.duplicates} duplicate event${entry.duplicates === 1 ? '' : 's'} ` +
+        `(idempotency key already delivered) dropped`,
     );
   return { out, err };
 }

@@ -73,7 +73,8 @@ function numberOption(value: number | undefined | Error): number | undefined {
 }
 
 /**
- * Follows the event stream until interrupted, at least --max events (whole entries), or --idle-exit ms without one. Its own group by
+ * Follows the event stream until interrupted, at least --max events (whole entries), or --idle-exit ms without one. Its
+ * own group by
  * default: acking in `region` would tell racks the region has these events (PROTOCOL.md §5.4) when it has not.
  */
 export const eventsTail: CommandHandler = async (ctx, { values }) => {

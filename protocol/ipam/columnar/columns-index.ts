@@ -16,7 +16,7 @@ interface SavedTables {
 function* emptyTables(columns: ReservationColumns, sliceSlots: number): Generator<void, SavedTables> {
   const { idLength } = columns.arrays;
   let withIds = 0;
-  // Counted a slice at a time too: over a million rows this loop alone held the packet loop for 8-15 ms.
+  // Counted a slice at a time too: over a million rows this loop alone would hold up packets.
   for (let from = 0; from < columns.count; from += sliceSlots) {
     const to = Math.min(columns.count, from + sliceSlots);
     for (let row = from; row < to; row++) if (idLength[row] !== 0) withIds++;

@@ -44,7 +44,10 @@ const STAGES: [string, RegExp][] = [
   ['dhcp4 codec', /protocol\/dhcp4\//],
   [
     'policy',
-    /agent\/dhcp4\/(policy|reply-builder|reply-destination|subnet-selection|compiled|boot|custom-option|server-identifier|live-res|reservation-index|decision)/,
+    new RegExp(
+      'agent/(dhcp4|serving)/(policy|reply-builder|reply-destination|subnet-selection|compiled|boot|custom-option|' +
+        'server-identifier|live-res|reservation-index|decision|arrival)',
+    ),
   ],
   ['server shell/admission/events', /agent\/(dhcp4|stats|region|service|daemon)\//],
   ['node internals', /^node:|^$/],
@@ -115,7 +118,8 @@ export function selfTimes(
 export function profileReport(path: string, windowMs = Infinity, top = 15): string {
   const { total, busy, byFunction, byStage } = selfTimes(path, windowMs);
   const lines = [
-    `profile ${path}: ${(total / 1000).toFixed(1)} s in the window, busy ${(busy / 1000).toFixed(1)} s (${((100 * busy) / total).toFixed(0)}% of one core); shares are of busy time`,
+    `profile ${path}: ${(total / 1000).toFixed(1)} s in the window, busy ${(busy / 1000).toFixed(1)} s ` +
+      `(${((100 * busy) / total).toFixed(0)}% of one core); shares are of busy time`,
     `top ${top} self time:`,
   ];
   for (const row of byFunction.slice(0, top))

@@ -1,4 +1,4 @@
-// DHCPv4 benchmark (issue 7): RFC 2131 §3.1 DORA exchanges from perfdhcp as a relay, Kea and rackd run
+// DHCPv4 benchmark: RFC 2131 §3.1 DORA exchanges from perfdhcp as a relay, Kea and rackd run
 // alternately at stepped rates, warm-up excluded, medians of repeats, one table; then scale and a CPU profile.
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -97,7 +97,10 @@ async function block(
   try {
     const step = await measure(files, rate, server.child.pid, opts.onMeasuring);
     note(
-      `${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms, CPU ${step.cpuUsPerExchange.toFixed(0)} µs/exchange`,
+      `${kind.padEnd(5)} ${files.reservations} res @ ${rate}/s: ${step.achieved.toFixed(0)}/s, drops ` +
+        `${step.dropPct.toFixed(3)}%, OFFER ${step.offerAvgMs.toFixed(2)}/${step.offerMaxMs.toFixed(1)} ms, ` +
+        `ACK ${step.ackAvgMs.toFixed(2)}/${step.ackMaxMs.toFixed(1)} ms, ` +
+        `CPU ${step.cpuUsPerExchange.toFixed(0)} µs/exchange`,
     );
     if (kind === 'rackd') note(`rackd counters: ${rackdCounters(bench).join('; ') || '(no drops recorded)'}`);
     return step;
@@ -110,7 +113,8 @@ beforeAll(async () => {
   bench = await createBenchLab();
   work = writeWorkload(bench.dir, knobs.macs, SERVER_IF, knobs.keaThreads);
   note(
-    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${pinningNote}; knobs ${JSON.stringify(knobs)}`,
+    `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ` +
+      `${pinningNote}; knobs ${JSON.stringify(knobs)}`,
   );
 });
 
@@ -127,7 +131,8 @@ it('DORA throughput and delay, Kea vs rackd, stepped rates', async () => {
   results.kea.sort((a, b) => a.rate - b.rate);
   results.rackd.sort((a, b) => a.rate - b.rate);
   process.stdout.write(
-    `\nDHCPv4 DORA, ${knobs.macs} reserved MACs, ${knobs.repeats} x ${knobs.periodS} s per step after ${knobs.warmupS} s warm-up, medians\n`,
+    `\nDHCPv4 DORA, ${knobs.macs} reserved MACs, ${knobs.repeats} x ${knobs.periodS} s per step after ` +
+      `${knobs.warmupS} s warm-up, medians\n`,
   );
   process.stdout.write(`${comparisonTable(results.kea, results.rackd)}\n\n`);
 });
@@ -162,6 +167,7 @@ it('rackd: CPU profile under load', async () => {
     .pop();
   if (file === undefined) throw new Error(`rackd wrote no .cpuprofile into ${dir}`);
   process.stdout.write(
-    `\nrackd CPU profile at ${rate}/s, measured runs only (${knobs.repeats} x ${knobs.periodS} s after warm-up)\n${profileReport(join(dir, file), windowMs)}\n\n`,
+    `\nrackd CPU profile at ${rate}/s, measured runs only (${knobs.repeats} x ${knobs.periodS} s after ` +
+      `warm-up)\n${profileReport(join(dir, file), windowMs)}\n\n`,
   );
 });

@@ -1,4 +1,4 @@
-// Medians of repeated perfdhcp runs and the one comparison table (issue 7): per step, each server's completed
+// Medians of repeated perfdhcp runs and the one comparison table: per step, each server's completed
 // DORA rate (RFC 2131 §3.1 four-way exchange), drops, OFFER/ACK delays, and the rackd/Kea ratios.
 
 import type { PerfdhcpResult } from './perfdhcp.js';
@@ -117,20 +117,23 @@ export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): strin
   const rate = (s: StepSummary | undefined) =>
     s ? `${num(s.achieved)}/s${clientLimited(s) ? ` (asked ${s.rate}/s: perfdhcp sent less)` : ''}` : 'none';
   lines.push(
-    `sustained (< ${SUSTAINED_DROP_PCT}% drops): kea ${rate(ks)}, rackd ${rate(rs)}, ratio ${ks && rs ? ratio(rs.achieved, ks.achieved) : '-'}`,
+    `sustained (< ${SUSTAINED_DROP_PCT}% drops): kea ${rate(ks)}, rackd ${rate(rs)}, ratio ` +
+      `${ks && rs ? ratio(rs.achieved, ks.achieved) : '-'}`,
   );
   if (ks) {
     const r = rackd.find((s) => s.rate === ks.rate);
     if (r)
       lines.push(
-        `at kea's sustained ${ks.rate}/s: OFFER avg rackd/kea ${ratio(r.offerAvgMs, ks.offerAvgMs)}, ACK avg rackd/kea ${ratio(r.ackAvgMs, ks.ackAvgMs)}`,
+        `at kea's sustained ${ks.rate}/s: OFFER avg rackd/kea ${ratio(r.offerAvgMs, ks.offerAvgMs)}, ACK avg ` +
+          `rackd/kea ${ratio(r.ackAvgMs, ks.ackAvgMs)}`,
       );
   }
   lines.push(
     'columns: target = perfdhcp -r; x/s = ACKs received / test period (median); drops = DISCOVERs without an ACK;',
   );
   lines.push(
-    '         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); cpu = server CPU µs per exchange;',
+    '         delays = perfdhcp avg/max ms for DISCOVER-OFFER and REQUEST-ACK (medians); cpu = server CPU µs ' +
+      'per exchange;',
   );
   lines.push('         rate = rackd/kea; avg dly = rackd/kea mean of both legs');
   return lines.join('\n');
@@ -140,7 +143,8 @@ export function comparisonTable(kea: StepSummary[], rackd: StepSummary[]): strin
 export function scaleTable(rows: { reservations: number; step: StepSummary }[]): string {
   const widths = [12, 7, 9, 7, 24, 8, 24];
   const base = rows[0]?.step;
-  const out = [pad(['reservations', 'target', 'rackd/s', 'drops', 'OFFER  ACK avg/max', 'cpu µs', 'vs first'], widths)];
+  const header = ['reservations', 'target', 'rackd/s', 'drops', 'OFFER  ACK avg/max', 'cpu µs', 'vs first'];
+  const out = [pad(header, widths)];
   for (const { reservations, step } of rows) {
     const vsFirst =
       base === undefined

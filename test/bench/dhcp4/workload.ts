@@ -1,4 +1,4 @@
-// The one workload both servers get (issue 7): N client MACs, each with a host reservation (RFC 2131 §3.1
+// The one workload both servers get: N client MACs, each with a host reservation (RFC 2131 §3.1
 // static allocation) in one relayed subnet; written as perfdhcp's -M list, rackd's IPAM YAML and Kea's JSON.
 
 import { writeFileSync } from 'node:fs';
@@ -42,7 +42,8 @@ function lines(count: number, line: (i: number) => string): string {
 
 /** JSON (which rackd reads with JSON.parse when the name ends in .json): a million reservations load in seconds. */
 function rackdIpam(count: number): string {
-  const head = `{"subnets": [{"cidr": "${SUBNET}", "gateway": "${RELAY_IP}", "lease_time": 3600}],\n"reservations": [\n`;
+  const head =
+    `{"subnets": [{"cidr": "${SUBNET}", "gateway": "${RELAY_IP}", "lease_time": ` + `3600}],\n"reservations": [\n`;
   return `${head}${lines(count, (i) => `{"mac": "${macOf(i)}", "ip": "${ipOf(i)}"}${i === count - 1 ? '' : ','}`)}]}\n`;
 }
 

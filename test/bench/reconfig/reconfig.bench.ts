@@ -1,4 +1,4 @@
-// Reconfiguration under load (issue 7 target 4; PROTOCOL.md §4.3–§4.4, RFC 2131 §4.1 relay path): a reservation
+// Reconfiguration under load (PROTOCOL.md §4.3–§4.4, RFC 2131 §4.1 relay path): a reservation
 // published by the region → the first DHCPACK carrying it, rackd in region mode vs kea-dhcp4 `config-set`.
 
 import { execFileSync } from 'node:child_process';
@@ -59,7 +59,10 @@ function machineNote(): string {
     .split('\n')
     .map((l) => l.split(' ')[0] ?? '')
     .filter((name) => name !== '' && !name.startsWith('rkc-'));
-  return `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, other namespaces: ${foreign.join(' ') || 'none'}`;
+  return (
+    `load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}, other namespaces: ` +
+    `${foreign.join(' ') || 'none'}`
+  );
 }
 
 afterAll(async () => {
@@ -67,7 +70,8 @@ afterAll(async () => {
   console.log(
     reconfigTable(
       runs,
-      `${MACS} reservations, perfdhcp ${LOAD_RATE}/s, probe DISCOVER every ${PROBE_INTERVAL_MS} ms, ${new Date().toISOString()}`,
+      `${MACS} reservations, perfdhcp ${LOAD_RATE}/s, probe DISCOVER every ${PROBE_INTERVAL_MS} ms, ` +
+        `${new Date().toISOString()}`,
     ),
   );
   console.log(machine.map((m) => `  machine ${m}`).join('\n'));
@@ -97,7 +101,10 @@ function ackedAt(run: ServerRun, result: ProbeResult, ip: string): number | unde
 function loadNote(run: ServerRun): string {
   const load = run.load;
   if (load === undefined) return 'no load figures';
-  return `perfdhcp during measurement: ${load.discovers} DISCOVERs, ${load.acks} ACKs, avg OFFER ${load.offerAvgMs.toFixed(2)} ms, avg ACK ${load.ackAvgMs.toFixed(2)} ms`;
+  return (
+    `perfdhcp during measurement: ${load.discovers} DISCOVERs, ${load.acks} ACKs, avg OFFER ` +
+    `${load.offerAvgMs.toFixed(2)} ms, avg ACK ${load.ackAvgMs.toFixed(2)} ms`
+  );
 }
 
 /** Load first, one warm-up run of it, then `measure` while it runs; the drops of the overlapping runs are kept. */
@@ -190,7 +197,8 @@ it(`rackd in region mode: put-reservation → first ACK, ${SAMPLES} samples unde
       trace.push(`rackd,${p.k},${p.t0.toFixed(2)},${p.xaddAt},${appliedAt.get(revision) ?? ''},${p.ackAt.toFixed(2)}`);
     const xaddToAck = [...published.values()].map((p) => p.ackAt - p.xaddAt);
     run.notes.push(
-      't0 = wall clock (performance.timeOrigin + now()) just before RegionClient.putReservation (its GETs + EVAL/XADD included)',
+      't0 = wall clock (performance.timeOrigin + now()) just before RegionClient.putReservation (its GETs + ' +
+        'EVAL/XADD included)',
     );
     run.notes.push(`breakdown ${latencyRow('t0→region.sync.applied (rackd log, ms)', applied).join(' ')}`);
     run.notes.push(`cross-check ${latencyRow('XADD id ms (Redis clock)→ACK', xaddToAck).join(' ')}`);
@@ -204,50 +212,59 @@ it(`rackd in region mode: put-reservation → first ACK, ${SAMPLES} samples unde
   expect(run.latencies.length).toBeGreaterThan(0);
 });
 
-it(`kea-dhcp4 config-set with ${MACS}+1 reservations → first ACK, ${KEA_SAMPLES} samples under the same load`, async () => {
-  const run: ServerRun = { server: 'kea-dhcp4 2.2 (config-set)', latencies: [], failed: 0, load: undefined, notes: [] };
-  runs.push(run);
-  const socketPath = join(bench.dir, 'kea-ctrl.sock');
-  const kea = spawnKea(bench.lab, bench.srv, bench.dir, keaDhcp4Config(MACS, [], SERVER_IF, socketPath));
-  const output: string[] = [];
-  kea.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
-  kea.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  try {
-    await waitUntilServing('kea-dhcp4', 60_000).catch((err: Error) => {
-      throw new Error(`${err.message}; its output:\n${output.join('').slice(-3000)}`);
-    });
-    const answered: number[] = [];
-    await underLoad(run, async () => {
-      for (let k = 0; k < KEA_SAMPLES; k++) {
-        const mac = macOf(MACS + k);
-        const ip = ipOf(MACS + k);
-        // Built before t0: a region would have it ready too; only Kea's own work is measured.
-        const config = keaDhcp4Config(MACS, [MACS + k], SERVER_IF, socketPath);
-        const { outcome } = await probe.begin(mac, xid++, PROBE_INTERVAL_MS, 30_000);
-        const t0 = wallNow();
-        const answer = await keaConfigSet(socketPath, config);
-        const answeredAt = wallNow();
-        answered.push(answeredAt - t0);
-        if (answer.result !== 0) throw new Error(`kea config-set failed (${answer.result}): ${answer.text}`);
-        const ackAt = ackedAt(run, await outcome, ip);
-        if (ackAt !== undefined) run.latencies.push(ackAt - t0);
-        trace.push(`kea,${k},${t0.toFixed(2)},${answeredAt.toFixed(2)},,${ackAt?.toFixed(2) ?? ''}`);
-        await sleep(10 + Math.random() * 20);
+it(
+  `kea-dhcp4 config-set with ${MACS}+1 reservations → first ACK, ${KEA_SAMPLES} samples under the same ` + `load`,
+  async () => {
+    const run: ServerRun = {
+      server: 'kea-dhcp4 2.2 (config-set)',
+      latencies: [],
+      failed: 0,
+      load: undefined,
+      notes: [],
+    };
+    runs.push(run);
+    const socketPath = join(bench.dir, 'kea-ctrl.sock');
+    const kea = spawnKea(bench.lab, bench.srv, bench.dir, keaDhcp4Config(MACS, [], SERVER_IF, socketPath));
+    const output: string[] = [];
+    kea.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
+    kea.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+    try {
+      await waitUntilServing('kea-dhcp4', 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}; its output:\n${output.join('').slice(-3000)}`);
+      });
+      const answered: number[] = [];
+      await underLoad(run, async () => {
+        for (let k = 0; k < KEA_SAMPLES; k++) {
+          const mac = macOf(MACS + k);
+          const ip = ipOf(MACS + k);
+          // Built before t0: a region would have it ready too; only Kea's own work is measured.
+          const config = keaDhcp4Config(MACS, [MACS + k], SERVER_IF, socketPath);
+          const { outcome } = await probe.begin(mac, xid++, PROBE_INTERVAL_MS, 30_000);
+          const t0 = wallNow();
+          const answer = await keaConfigSet(socketPath, config);
+          const answeredAt = wallNow();
+          answered.push(answeredAt - t0);
+          if (answer.result !== 0) throw new Error(`kea config-set failed (${answer.result}): ${answer.text}`);
+          const ackAt = ackedAt(run, await outcome, ip);
+          if (ackAt !== undefined) run.latencies.push(ackAt - t0);
+          trace.push(`kea,${k},${t0.toFixed(2)},${answeredAt.toFixed(2)},,${ackAt?.toFixed(2) ?? ''}`);
+          await sleep(10 + Math.random() * 20);
+        }
+      });
+      run.notes.push(
+        't0 = wall clock (performance.timeOrigin + now()) just before config-set is written to the control socket',
+      );
+      run.notes.push(`breakdown ${latencyRow('send→config-set answer', answered).join(' ')}`);
+      run.notes.push(loadNote(run));
+    } finally {
+      const exited = new Promise((r) => kea.once('exit', r));
+      if (kea.exitCode === null && kea.signalCode === null) {
+        kea.kill('SIGTERM');
+        const timer = setTimeout(() => kea.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
       }
-    });
-    run.notes.push(
-      't0 = wall clock (performance.timeOrigin + now()) just before config-set is written to the control socket',
-    );
-    run.notes.push(`breakdown ${latencyRow('send→config-set answer', answered).join(' ')}`);
-    run.notes.push(loadNote(run));
-  } finally {
-    const exited = new Promise((r) => kea.once('exit', r));
-    if (kea.exitCode === null && kea.signalCode === null) {
-      kea.kill('SIGTERM');
-      const timer = setTimeout(() => kea.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
     }
-  }
-  expect(run.latencies.length).toBeGreaterThan(0);
-});
+    expect(run.latencies.length).toBeGreaterThan(0);
+  },
+);

@@ -1,4 +1,4 @@
-// The reconfiguration bench's one table (issue 7 target 4): publish → first DHCPACK (RFC 2131 §3.1 step 5)
+// The reconfiguration bench's one table publish → first DHCPACK (RFC 2131 §3.1 step 5)
 // carrying the new reservation, per server, with the background load's drops during the measurement.
 
 import { percentile } from '../../integration/lab/region-rig.js';

@@ -31,11 +31,13 @@ function writeHook(dir: string, configure: boolean): { script: string; calls: st
   const calls = join(dir, 'calls');
   const script = join(dir, 'hook.sh');
   const configureLines = configure
-    ? `case "$1" in bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/\${mask:-24}" dev "$interface";; esac\n`
+    ? `case "$1" in bound|renew) ip addr flush dev "$interface"; ip addr add "$ip/\${mask:-24}" dev ` +
+      `"$interface";; esac\n`
     : '';
   writeFileSync(
     script,
-    `#!/bin/sh\n{ printf 'hook_arg=%s\\0' "$1"; env -0; printf '${RECORD_END}'; } >> '${calls}'\n${configureLines}exit 0\n`,
+    `#!/bin/sh\n{ printf 'hook_arg=%s\\0' "$1"; env -0; printf '${RECORD_END}'; } >> ` +
+      `'${calls}'\n${configureLines}exit 0\n`,
   );
   chmodSync(script, 0o755);
   // dhcpcd's privilege separation may run the hook as another user.
@@ -149,7 +151,9 @@ export function startUdhcpc(lab: Lab, ns: string, ifname: string, opts: { extraA
   };
 }
 
-/** Custom option names declared to dhclient, so their values reach the script as new_rackd_opt150 / new_rackd_opt224. */
+/**
+ * Custom option names declared to dhclient, so their values reach the script as new_rackd_opt150 / new_rackd_opt224.
+ */
 const DHCLIENT_CONF = `option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;
 option rackd-opt150 code 150 = ip-address;
 option rackd-opt224 code 224 = string;

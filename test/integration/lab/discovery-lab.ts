@@ -1,4 +1,4 @@
-// Shared pieces of the discovery integration tests (issue 4): rackd with a `discovery:` section, a namespace
+// Shared pieces of the discovery integration tests: rackd with a `discovery:` section, a namespace
 // holding many addresses (added with one `ip -batch`), and arping (Thomas Habets' 2.x) as the ARP peer.
 
 import { writeFileSync } from 'node:fs';

@@ -20,7 +20,10 @@ export interface RackdHandle {
   /** The first line (already seen or yet to come) with this event that satisfies `pred`. Default timeout 10 s. */
   waitForEvent(event: string, pred?: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
   events(event: string): LogLine[];
-  /** Rewrites the IPAM file, sends SIGHUP, and returns the config.reloaded / config.rejected (or config.reload-failed) line it caused. */
+  /**
+   * Rewrites the IPAM file, sends SIGHUP, and returns the config.reloaded / config.rejected (or config.reload-failed)
+   * line it caused.
+   */
   reload(newIpamYaml: string): Promise<LogLine>;
   /** SIGTERM, then SIGKILL after 5 s; the exit code (null when killed by a signal). */
   stop(): Promise<number | null>;

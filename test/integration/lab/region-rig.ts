@@ -158,7 +158,8 @@ from scapy.all import BOOTP, DHCP, IP, UDP, Ether, sendp
 iface, interval = sys.argv[1], float(sys.argv[2])
 if sys.argv[3].startswith("range:"):
     _, b3, start, count = sys.argv[3].split(":")
-    macs = ["52:54:00:%02x:%02x:%02x" % (int(b3), (i >> 8) & 255, i & 255) for i in range(int(start), int(start) + int(count))]
+    macs = ["52:54:00:%02x:%02x:%02x" % (int(b3), (i >> 8) & 255, i & 255)
+            for i in range(int(start), int(start) + int(count))]
 else:
     macs = sys.argv[3:]
 def discover(n, mac):

@@ -146,7 +146,10 @@ async function tshark(args: string[]): Promise<string> {
   return stdout.trim();
 }
 
-/** Every datagram rackd sent (UDP source port 547 from `serverAddressFilter`) decodes cleanly; returns how many there were. */
+/**
+ * Every datagram rackd sent (UDP source port 547 from `serverAddressFilter`) decodes cleanly; returns how many there
+ * were.
+ */
 export async function assertDhcp6RepliesClean(pcapPath: string, serverAddressFilter: string): Promise<number> {
   const ours = `udp.srcport == 547 && ${serverAddressFilter}`;
   const bad = await tshark([

@@ -31,7 +31,8 @@ describe('rackd check-config', () => {
     const path = join(dir, 'bad.yaml');
     writeFileSync(
       path,
-      'subnets:\n  - cidr: 10.20.0.0/24\n    mtu: 1\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n  - {mac: nope, ip: 10.20.0.5}\n',
+      'subnets:\n  - cidr: 10.20.0.0/24\n    mtu: 1\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: ' +
+        '10.9.9.9}\n  - {mac: nope, ip: 10.20.0.5}\n',
     );
     expect(await checkConfig(['--ipam', path])).toBe(1);
     expect(out).toEqual([
@@ -47,10 +48,12 @@ describe('rackd check-config', () => {
       path,
       'subnets: [{cidr: 10.20.0.0/24}]\nreservations:\n' +
         '  - {mac: 52:54:00:00:00:01, ip: 10.20.0.5}\n'.repeat(1) +
-        '  - {mac: 52:54:00:00:00:02, ip: 10.20.0.6}\n  - {mac: 52:54:00:00:00:03, ip: 10.20.0.7}\n  - {mac: 52:54:00:12:34:56, ip: 10.9.9.9}\n',
+        '  - {mac: 52:54:00:00:00:02, ip: 10.20.0.6}\n  - {mac: 52:54:00:00:00:03, ip: 10.20.0.7}\n  - {mac: ' +
+        '52:54:00:12:34:56, ip: 10.9.9.9}\n',
     );
     expect(await checkConfig(['--ipam', path])).toBe(1);
-    expect(out[0]).toBe('reservations[3].ip: 10.9.9.9 is in no subnet — add a subnet containing it or fix the address');
+    const expected = 'reservations[3].ip: 10.9.9.9 is in no subnet — add a subnet containing it or fix the address';
+    expect(out[0]).toBe(expected);
   });
 
   test('a bad flag exits 2 with usage', async () => {

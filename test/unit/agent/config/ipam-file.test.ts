@@ -75,7 +75,8 @@ describe('loadIpamFile', () => {
   test('an unquoted numeric client id is told to be quoted', async () => {
     const path = file(
       'cid.yaml',
-      'subnets: [{cidr: 10.20.0.0/24}]\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: 10.20.0.5, client_id: 0152540012}\n',
+      'subnets: [{cidr: 10.20.0.0/24}]\nreservations:\n  - {mac: 52:54:00:12:34:56, ip: 10.20.0.5, client_id: ' +
+        '0152540012}\n',
     );
     const result = await loadIpamFile(path);
     expect(result.ok).toBe(false);

@@ -80,17 +80,20 @@ const OTHER_ID = encodeOption6('server-id', {
 });
 
 describe('handleDhcp6: Information-request (RFC 8415 §18.3.6)', () => {
-  it('answers a directly attached client with the options of the prefix on the receiving interface, in ORO order', () => {
-    const out = reply(handleDhcp6(informationRequest([24, 23, 32]), DIRECT, CONFIG)) as Dhcp6Message;
-    expect(out.type).toBe(MessageType6.Reply);
-    expect(out.transactionId).toBe(0x123456);
-    expect(codes(out)).toEqual([2, 1, 24, 23, 32]);
-    expect(findOption(out.options, 1)?.data).toEqual(CLIENT_DUID);
-    expect(findOption(out.options, 2)?.data).toEqual(SERVER_DUID);
-    expect(getOption6(out.options, 'dns-servers')).toEqual(['2001:db8:20::53', '2001:db8:20::54']);
-    expect(getOption6(out.options, 'domain-list')).toEqual(['v6.example', 'lab.example']);
-    expect(getOption6(out.options, 'information-refresh-time')).toBe(86_400);
-  });
+  it(
+    'answers a directly attached client with the options of the prefix on the receiving interface, in ORO ' + 'order',
+    () => {
+      const out = reply(handleDhcp6(informationRequest([24, 23, 32]), DIRECT, CONFIG)) as Dhcp6Message;
+      expect(out.type).toBe(MessageType6.Reply);
+      expect(out.transactionId).toBe(0x123456);
+      expect(codes(out)).toEqual([2, 1, 24, 23, 32]);
+      expect(findOption(out.options, 1)?.data).toEqual(CLIENT_DUID);
+      expect(findOption(out.options, 2)?.data).toEqual(SERVER_DUID);
+      expect(getOption6(out.options, 'dns-servers')).toEqual(['2001:db8:20::53', '2001:db8:20::54']);
+      expect(getOption6(out.options, 'domain-list')).toEqual(['v6.example', 'lab.example']);
+      expect(getOption6(out.options, 'information-refresh-time')).toBe(86_400);
+    },
+  );
 
   it('sends only what the ORO names (each NTP server as its own option 56), and everything without an ORO', () => {
     const ntp = reply(handleDhcp6(informationRequest([56, 56, 31]), DIRECT, CONFIG));
@@ -145,31 +148,35 @@ describe('handleDhcp6: Information-request (RFC 8415 §18.3.6)', () => {
 });
 
 describe('handleDhcp6: relays (RFC 8415 §19–§20)', () => {
-  it('answers through nested relays with mirrored Relay-replies, Interface-IDs echoed, subnet from the inner link-address', () => {
-    const decision = handleDhcp6(twoRelays(), RELAYED, CONFIG);
-    expect(decision).toMatchObject({ kind: 'reply', subnet: '2001:db8:22::/64', relayed: true });
-    const outer = reply(decision) as Dhcp6RelayMessage;
-    expect(outer).toMatchObject({
-      type: MessageType6.RelayReply,
-      hopCount: 1,
-      linkAddress: '::',
-      peerAddress: '2001:db8:22::1',
-    });
-    expect(getOption6(outer.options, 'interface-id')).toEqual(Buffer.from([0, 0, 0, 7]));
-    const inner = decodeDhcp6(getOption6(outer.options, 'relay-message') as Buffer) as Dhcp6RelayMessage;
-    expect(inner).toMatchObject({
-      type: MessageType6.RelayReply,
-      hopCount: 0,
-      linkAddress: '2001:db8:22::1',
-      peerAddress: 'fe80::5054:ff:fe66:1',
-    });
-    expect(getOption6(inner.options, 'interface-id')?.toString()).toBe('down0');
-    const client = decodeDhcp6(getOption6(inner.options, 'relay-message') as Buffer) as Dhcp6Message;
-    expect(client.type).toBe(MessageType6.Reply);
-    // The relayed subnet's custom option 23 replaces its dns_servers; refresh time is its own.
-    expect(getOption6(client.options, 'dns-servers')).toEqual(['2001:db8:22::99']);
-    expect(getOption6(client.options, 'information-refresh-time')).toBe(3600);
-  });
+  it(
+    'answers through nested relays with mirrored Relay-replies, Interface-IDs echoed, subnet from the inner ' +
+      'link-address',
+    () => {
+      const decision = handleDhcp6(twoRelays(), RELAYED, CONFIG);
+      expect(decision).toMatchObject({ kind: 'reply', subnet: '2001:db8:22::/64', relayed: true });
+      const outer = reply(decision) as Dhcp6RelayMessage;
+      expect(outer).toMatchObject({
+        type: MessageType6.RelayReply,
+        hopCount: 1,
+        linkAddress: '::',
+        peerAddress: '2001:db8:22::1',
+      });
+      expect(getOption6(outer.options, 'interface-id')).toEqual(Buffer.from([0, 0, 0, 7]));
+      const inner = decodeDhcp6(getOption6(outer.options, 'relay-message') as Buffer) as Dhcp6RelayMessage;
+      expect(inner).toMatchObject({
+        type: MessageType6.RelayReply,
+        hopCount: 0,
+        linkAddress: '2001:db8:22::1',
+        peerAddress: 'fe80::5054:ff:fe66:1',
+      });
+      expect(getOption6(inner.options, 'interface-id')?.toString()).toBe('down0');
+      const client = decodeDhcp6(getOption6(inner.options, 'relay-message') as Buffer) as Dhcp6Message;
+      expect(client.type).toBe(MessageType6.Reply);
+      // The relayed subnet's custom option 23 replaces its dns_servers; refresh time is its own.
+      expect(getOption6(client.options, 'dns-servers')).toEqual(['2001:db8:22::99']);
+      expect(getOption6(client.options, 'information-refresh-time')).toBe(3600);
+    },
+  );
 
   it("uses an outer relay's link-address when the inner one is unspecified", () => {
     const relayed = twoRelays();
@@ -240,27 +247,30 @@ describe('handleDhcp6: stateful requests get NoAddrsAvail (stateless only)', () 
     expect(getOption6(out.options, 'status-code')?.status).toBe(StatusCode6.NoAddrsAvail);
   });
 
-  it('drops malformed or foreign ones: no Client Identifier, Solicit naming a server, Request to another server', () => {
-    expect(handleDhcp6({ ...solicit(), options: [IA_NA] }, DIRECT, CONFIG)).toMatchObject({
-      kind: 'ignore',
-      reason: 'missing-client-id',
-    });
-    expect(handleDhcp6(withOptions(solicit(), OUR_ID), DIRECT, CONFIG)).toMatchObject({
-      kind: 'ignore',
-      reason: 'invalid-request',
-    });
-    expect(
-      handleDhcp6(
-        { ...solicit(), type: MessageType6.Request, options: [...solicit().options, OTHER_ID] },
-        DIRECT,
-        CONFIG,
-      ),
-    ).toMatchObject({ kind: 'ignore', reason: 'other-server' });
-    expect(handleDhcp6({ ...solicit(), type: MessageType6.Request }, DIRECT, CONFIG)).toMatchObject({
-      kind: 'ignore',
-      reason: 'other-server',
-    });
-  });
+  it(
+    'drops malformed or foreign ones: no Client Identifier, Solicit naming a server, Request to another ' + 'server',
+    () => {
+      expect(handleDhcp6({ ...solicit(), options: [IA_NA] }, DIRECT, CONFIG)).toMatchObject({
+        kind: 'ignore',
+        reason: 'missing-client-id',
+      });
+      expect(handleDhcp6(withOptions(solicit(), OUR_ID), DIRECT, CONFIG)).toMatchObject({
+        kind: 'ignore',
+        reason: 'invalid-request',
+      });
+      expect(
+        handleDhcp6(
+          { ...solicit(), type: MessageType6.Request, options: [...solicit().options, OTHER_ID] },
+          DIRECT,
+          CONFIG,
+        ),
+      ).toMatchObject({ kind: 'ignore', reason: 'other-server' });
+      expect(handleDhcp6({ ...solicit(), type: MessageType6.Request }, DIRECT, CONFIG)).toMatchObject({
+        kind: 'ignore',
+        reason: 'other-server',
+      });
+    },
+  );
 
   it('does not answer Renew/Rebind/Release (nothing was bound) nor server-to-client messages', () => {
     for (const type of [

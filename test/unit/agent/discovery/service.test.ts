@@ -1,4 +1,4 @@
-// DiscoveryService over in-memory ports (issue 4): events reach onEvent sinks, scans pace and collect
+// DiscoveryService over in-memory ports: events reach onEvent sinks, scans pace and collect
 // replies through the passive path, probes name foreign DHCP servers, declines raise conflicts, RPC refusals.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

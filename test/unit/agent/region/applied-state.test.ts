@@ -126,7 +126,7 @@ describe('AppliedStateStore', () => {
     const log = join(dir, 'applied.log');
     appendFileSync(
       log,
-      `${JSON.stringify(put(4, 10))}\n${JSON.stringify({ ...put(5, 11), epoch: 'other' })}\n${JSON.stringify(put(5, 12))}\n`,
+      [put(4, 10), { ...put(5, 11), epoch: 'other' }, put(5, 12)].map((line) => `${JSON.stringify(line)}\n`).join(''),
     );
     appendFileSync(log, `${JSON.stringify(put(7, 13))}\n{"epoch":"e1","revision":8,"ent`);
     const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
@@ -138,20 +138,23 @@ describe('AppliedStateStore', () => {
     ]);
   });
 
-  it('compacts: past compactAfter deltas the base is rewritten from the current state and the log emptied', async () => {
-    const dir = tempDir();
-    let current = BASE;
-    const store = new AppliedStateStore({ dir, compactAfter: 3 }, () => current);
-    store.baseChanged();
-    await store.flush();
-    for (let r = 4; r <= 6; r++) store.delta(put(r, r + 10));
-    current = { ...BASE, revision: 6, entryId: '106-0' };
-    await store.flush();
-    expect(readFileSync(join(dir, 'applied.log'), 'utf8')).toBe('');
-    const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
-    expect(loaded?.base.revision).toBe(6);
-    expect(loaded?.deltas).toEqual([]);
-  });
+  it(
+    'compacts: past compactAfter deltas the base is rewritten from the current state and the log ' + 'emptied',
+    async () => {
+      const dir = tempDir();
+      let current = BASE;
+      const store = new AppliedStateStore({ dir, compactAfter: 3 }, () => current);
+      store.baseChanged();
+      await store.flush();
+      for (let r = 4; r <= 6; r++) store.delta(put(r, r + 10));
+      current = { ...BASE, revision: 6, entryId: '106-0' };
+      await store.flush();
+      expect(readFileSync(join(dir, 'applied.log'), 'utf8')).toBe('');
+      const loaded = await new AppliedStateStore({ dir }, () => undefined).load();
+      expect(loaded?.base.revision).toBe(6);
+      expect(loaded?.deltas).toEqual([]);
+    },
+  );
 
   it('counts deltas applied during a base write towards the next compaction, not the one being written', async () => {
     const dir = tempDir();

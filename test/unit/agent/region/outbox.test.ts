@@ -15,7 +15,8 @@ import type { OutboxOptions, OutboxTransport } from '../../../../agent/region/ou
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function activity(n: number): RackEvent {
-  const mac = `52:54:00:00:${((n >> 8) & 255).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}`;
+  const hex = (byte: number) => byte.toString(16).padStart(2, '0');
+  const mac = `52:54:00:00:${hex((n >> 8) & 255)}:${hex(n & 255)}`;
   return {
     type: 'dhcp-activity',
     key: `dhcp-activity:${mac}:ack:${n}`,

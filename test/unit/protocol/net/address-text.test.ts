@@ -95,22 +95,25 @@ describe('MAC text', () => {
     expect(readMac(Uint8Array.from([9, 9, 0x02, 0, 0, 0, 0x10, 0x0f]), 2)).toBe('02:00:00:00:10:0f');
   });
 
-  it('gives each MAC its own text while 300,000 others pass through the cache, and the same string when repeated', () => {
-    const seed = fuzzSeed();
-    const rng = prng(seed);
-    const macs = Array.from({ length: 300_000 }, () => Uint8Array.from({ length: 6 }, () => rng.int(256)));
-    // Few distinct values in the low bytes too: slots shared by many MACs must still tell them apart.
-    for (let i = 0; i < 1000; i++)
-      macs.push(Uint8Array.from([0, 0, 0, 0, i >> 8, i & 0xff]), Uint8Array.from([i >> 8, i & 0xff, 0, 0, 0, 0]));
-    for (let round = 0; round < 2; round++) {
-      for (const bytes of macs) {
-        const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
-        if (readMac(bytes, 0) !== expected) throw new Error(`seed ${seed}: ${expected} read as ${readMac(bytes, 0)}`);
+  it(
+    'gives each MAC its own text while 300,000 others pass through the cache, and the same string when ' + 'repeated',
+    () => {
+      const seed = fuzzSeed();
+      const rng = prng(seed);
+      const macs = Array.from({ length: 300_000 }, () => Uint8Array.from({ length: 6 }, () => rng.int(256)));
+      // Few distinct values in the low bytes too: slots shared by many MACs must still tell them apart.
+      for (let i = 0; i < 1000; i++)
+        macs.push(Uint8Array.from([0, 0, 0, 0, i >> 8, i & 0xff]), Uint8Array.from([i >> 8, i & 0xff, 0, 0, 0, 0]));
+      for (let round = 0; round < 2; round++) {
+        for (const bytes of macs) {
+          const expected = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
+          if (readMac(bytes, 0) !== expected) throw new Error(`seed ${seed}: ${expected} read as ${readMac(bytes, 0)}`);
+        }
       }
-    }
-    const bytes = Uint8Array.from([2, 0, 0, 1, 2, 3]);
-    expect(readMac(bytes, 0)).toBe(readMac(Uint8Array.from(bytes), 0));
-  });
+      const bytes = Uint8Array.from([2, 0, 0, 1, 2, 3]);
+      expect(readMac(bytes, 0)).toBe(readMac(Uint8Array.from(bytes), 0));
+    },
+  );
 });
 
 describe('IPv4 text of a number', () => {

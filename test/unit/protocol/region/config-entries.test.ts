@@ -214,8 +214,12 @@ describe('revisionAction: the re-sync rule', () => {
     expect(revisionAction(at(40), { type: 'snapshot', epoch: E, revision: 40 })).toBe('skip');
   });
 
-  it("after the region's history restarts (new epoch), applies its snapshot even at a lower revision, and re-syncs on its deltas", () => {
-    expect(revisionAction(at(57), { type: 'snapshot', epoch: 'epoch-b', revision: 1 })).toBe('apply');
-    expect(revisionAction(at(57), { type: 'put-reservation', epoch: 'epoch-b', revision: 58 })).toBe('resync');
-  });
+  it(
+    "after the region's history restarts (new epoch), applies its snapshot even at a lower revision, and " +
+      're-syncs on its deltas',
+    () => {
+      expect(revisionAction(at(57), { type: 'snapshot', epoch: 'epoch-b', revision: 1 })).toBe('apply');
+      expect(revisionAction(at(57), { type: 'put-reservation', epoch: 'epoch-b', revision: 58 })).toBe('resync');
+    },
+  );
 });

@@ -14,7 +14,8 @@ const FIELDS = {
 describe('canonical form and HMAC (PROTOCOL.md §3)', () => {
   it('matches the known-answer vector in PROTOCOL.md (computed independently with Python hmac)', () => {
     expect(canonicalBytes(CHANNEL, FIELDS).toString('utf8')).toBe(
-      'rackd-sig-1\n21:{rackd:config}:stream\ndata=27:{"mac":"52:54:00:12:34:56"}\nrev=2:42\nts=13:1700000000000\ntype=18:delete-reservation\nv=3:1.0\n',
+      'rackd-sig-1\n21:{rackd:config}:stream\ndata=27:{"mac":"52:54:00:12:34:56"}\nrev=2:42\nts=13:1700000000000\n' +
+        'type=18:delete-reservation\nv=3:1.0\n',
     );
     expect(signFields(SECRET, CHANNEL, FIELDS)).toBe(
       '7f98dcd2fd6483e8c8ffbdbd99638b153f10b321627f4dc17de3744e4eda82a9',

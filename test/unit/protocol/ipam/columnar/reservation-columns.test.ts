@@ -81,57 +81,65 @@ describe('ReservationColumns', () => {
     expect(keys.indexed(4)).toBe(false);
   });
 
-  it('copies a whole store with copyRows exactly as copyRow does, in the same or another subnet order, filtered or not', () => {
-    const many: Reservation[] = Array.from({ length: 2000 }, (_, i) => ({
-      mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
-      ip: `10.${i % 2 === 0 ? 20 : 30}.${i >> 8}.${i & 0xff}`,
-      ...(i % 3 === 0 ? { hostname: `host-${i}` } : {}),
-      ...(i % 7 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
-      ...(i % 11 === 0 ? { options: [{ code: 224, type: 'string' as const, value: `o${i}` }] } : {}),
-      subnet: i % 2 === 0 ? '10.20.0.0/16' : '10.30.0.0/16',
-    }));
-    const cidrs = ['10.20.0.0/16', '10.30.0.0/16'];
-    const columns = ReservationColumns.fromReservations(cidrs, many);
-    const rowByRow = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow: (row: number) => boolean) => {
-      const builder = new ColumnsBuilder(to, 0);
-      for (let row = 0; row < columns.count; row++)
-        if (keepSubnet(columns.subnetOf(row)) && keepRow(row)) builder.copyRow(columns, row);
-      return [...builder.finish().entries()];
-    };
-    const bulk = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow?: (row: number) => boolean) => {
-      const builder = new ColumnsBuilder(to, 0);
-      builder.copyRows(columns, keepSubnet, keepRow);
-      return [...builder.finish().entries()];
-    };
-    const all = () => true;
-    // Same subnets, everything: the whole-array path.
-    expect(bulk(cidrs, all)).toEqual(many);
-    // Another order, one subnet left out, every third row dropped: the row-by-row path.
-    const reordered = [...cidrs].reverse();
-    const not30 = (c: string) => c !== '10.30.0.0/16';
-    const third = (row: number) => row % 3 !== 0;
-    expect(bulk(reordered, all)).toEqual(rowByRow(reordered, all, all));
-    expect(bulk(cidrs, not30, third)).toEqual(rowByRow(cidrs, not30, third));
-    expect(bulk(cidrs, not30, third)).toEqual(many.filter((r, i) => r.subnet === '10.20.0.0/16' && i % 3 !== 0));
-    // After rows were added already, the copy appends rather than replacing them.
-    const builder = new ColumnsBuilder(cidrs, 0);
-    builder.add(many[1] as Reservation);
-    builder.copyRows(columns, all);
-    expect([...builder.finish().entries()]).toEqual([many[1], ...many]);
-    // In slices of 100 rows, on both paths: the same rows, with a yield per slice (and per slice of text).
-    const sliced = (to: readonly string[], keepSubnet: (c: string) => boolean) => {
-      const into = new ColumnsBuilder(to, 0);
-      let yields = 0;
-      for (const _ of into.copyRowsInSlices(columns, keepSubnet, 100)) yields++;
-      return { rows: [...into.finish().entries()], yields };
-    };
-    const arrays = sliced(cidrs, all);
-    expect(arrays.rows).toEqual(many);
-    expect(arrays.yields).toBeGreaterThanOrEqual(columns.count / 100 + 1);
-    const rowWise = sliced(reordered, not30);
-    expect(rowWise.rows).toEqual(rowByRow(reordered, not30, all));
-    expect(rowWise.yields).toBe(columns.count / 100);
-  });
+  it(
+    'copies a whole store with copyRows exactly as copyRow does, in the same or another subnet order, ' +
+      'filtered or not',
+    () => {
+      const many: Reservation[] = Array.from({ length: 2000 }, (_, i) => ({
+        mac: `52:54:00:00:${hex2(i >> 8)}:${hex2(i & 0xff)}`,
+        ip: `10.${i % 2 === 0 ? 20 : 30}.${i >> 8}.${i & 0xff}`,
+        ...(i % 3 === 0 ? { hostname: `host-${i}` } : {}),
+        ...(i % 7 === 0 ? { client_id: `01:${hex2(i >> 8)}:${hex2(i & 0xff)}` } : {}),
+        ...(i % 11 === 0 ? { options: [{ code: 224, type: 'string' as const, value: `o${i}` }] } : {}),
+        subnet: i % 2 === 0 ? '10.20.0.0/16' : '10.30.0.0/16',
+      }));
+      const cidrs = ['10.20.0.0/16', '10.30.0.0/16'];
+      const columns = ReservationColumns.fromReservations(cidrs, many);
+      const rowByRow = (
+        to: readonly string[],
+        keepSubnet: (c: string) => boolean,
+        keepRow: (row: number) => boolean,
+      ) => {
+        const builder = new ColumnsBuilder(to, 0);
+        for (let row = 0; row < columns.count; row++)
+          if (keepSubnet(columns.subnetOf(row)) && keepRow(row)) builder.copyRow(columns, row);
+        return [...builder.finish().entries()];
+      };
+      const bulk = (to: readonly string[], keepSubnet: (c: string) => boolean, keepRow?: (row: number) => boolean) => {
+        const builder = new ColumnsBuilder(to, 0);
+        builder.copyRows(columns, keepSubnet, keepRow);
+        return [...builder.finish().entries()];
+      };
+      const all = () => true;
+      // Same subnets, everything: the whole-array path.
+      expect(bulk(cidrs, all)).toEqual(many);
+      // Another order, one subnet left out, every third row dropped: the row-by-row path.
+      const reordered = [...cidrs].reverse();
+      const not30 = (c: string) => c !== '10.30.0.0/16';
+      const third = (row: number) => row % 3 !== 0;
+      expect(bulk(reordered, all)).toEqual(rowByRow(reordered, all, all));
+      expect(bulk(cidrs, not30, third)).toEqual(rowByRow(cidrs, not30, third));
+      expect(bulk(cidrs, not30, third)).toEqual(many.filter((r, i) => r.subnet === '10.20.0.0/16' && i % 3 !== 0));
+      // After rows were added already, the copy appends rather than replacing them.
+      const builder = new ColumnsBuilder(cidrs, 0);
+      builder.add(many[1] as Reservation);
+      builder.copyRows(columns, all);
+      expect([...builder.finish().entries()]).toEqual([many[1], ...many]);
+      // In slices of 100 rows, on both paths: the same rows, with a yield per slice (and per slice of text).
+      const sliced = (to: readonly string[], keepSubnet: (c: string) => boolean) => {
+        const into = new ColumnsBuilder(to, 0);
+        let yields = 0;
+        for (const _ of into.copyRowsInSlices(columns, keepSubnet, 100)) yields++;
+        return { rows: [...into.finish().entries()], yields };
+      };
+      const arrays = sliced(cidrs, all);
+      expect(arrays.rows).toEqual(many);
+      expect(arrays.yields).toBeGreaterThanOrEqual(columns.count / 100 + 1);
+      const rowWise = sliced(reordered, not30);
+      expect(rowWise.rows).toEqual(rowByRow(reordered, not30, all));
+      expect(rowWise.yields).toBe(columns.count / 100);
+    },
+  );
 
   it('builds the same index in slices as in one piece, duplicates included, yielding between slices', () => {
     const rows: Reservation[] = [
