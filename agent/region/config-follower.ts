@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { decodeConfigEntry, revisionAction } from '../../protocol/region/config-entries.js';
-import type { ConfigEntry, ConfigRefusal } from '../../protocol/region/config-entries.js';
+import type { AppliedRevision, ConfigEntry, ConfigRefusal } from '../../protocol/region/config-entries.js';
 import type { RegionKeys } from '../../protocol/region/keys.js';
 import { streamsReply } from '../../protocol/region/stream-replies.js';
 import type { StreamEntry } from '../../protocol/region/stream-replies.js';
@@ -147,6 +147,10 @@ export class ConfigFollower {
     const entry = decoded.value;
     this.regionRevision = Math.max(this.regionRevision ?? 0, entry.revision);
     const action = revisionAction(applied.position, entry);
+    if (action === 'replay') {
+      this.options.host.refused(replayRefusal(applied.position, entry), raw.id);
+      return 'done';
+    }
     if (action === 'skip') {
       applied.advanceCursor(raw.id);
       return 'done';
@@ -237,8 +241,28 @@ export class ConfigFollower {
       this.cursor = loaded.entryId;
       return;
     }
-    this.options.applied.applySnapshot(loaded.entry, loaded.entryId, loaded.ipam);
+    const action = revisionAction(position, loaded.entry);
+    if (action === 'replay') {
+      // The unsigned head and epoch keys point at a recorded snapshot of an older history: keep serving.
+      this.options.host.refused(replayRefusal(position, loaded.entry), loaded.entryId);
+      throw new ResyncFailed(`latest snapshot is older than what this rack serves: ${loaded.entry.epoch}`);
+    }
+    // A snapshot at or before the applied revision of this epoch is not applied (config never goes back): the
+    // deltas after it are read from its entry id and the ones already applied are skipped.
+    if (action === 'apply') this.options.applied.applySnapshot(loaded.entry, loaded.entryId, loaded.ipam);
     this.cursor = loaded.entryId;
     this.regionRevision = Math.max(this.regionRevision ?? 0, loaded.entry.revision);
   }
+}
+
+/** An authentic entry of an older history than the applied one: refused, never applied (PROTOCOL.md §4.4). */
+function replayRefusal(applied: AppliedRevision, entry: Pick<ConfigEntry, 'epoch' | 'revision'>): ConfigRefusal {
+  return {
+    ok: false,
+    kind: 'replay',
+    field: 'epoch',
+    message:
+      `epoch ${entry.epoch} revision ${entry.revision} is older than the applied epoch ${applied.epoch ?? '-'} ` +
+      `revision ${applied.revision}: refused, the applied config keeps serving`,
+  };
 }

@@ -19,12 +19,20 @@ export class RackEvents {
     return `${type}:${time.toString(36)}:${(this.sequence++).toString(36)}`;
   }
 
-  /** A refused region entry (PROTOCOL.md §8): `security` for unauthenticated ones, else `config-refused`. */
+  /**
+   * A refused region entry (PROTOCOL.md §8): `security` for unauthenticated or replayed ones, else
+   * `config-refused`.
+   */
   refused(refusal: Refusal & { revision?: number }, stream: string, entryId: string | undefined): void {
     const time = this.now();
     const entry = entryId === undefined ? {} : { entry_id: entryId };
-    if (refusal.kind === 'unsigned' || refusal.kind === 'bad-signature' || refusal.kind === 'malformed') {
-      const reason = refusal.kind === 'unsigned' ? 'unsigned' : 'bad-signature';
+    if (
+      refusal.kind === 'unsigned' ||
+      refusal.kind === 'bad-signature' ||
+      refusal.kind === 'malformed' ||
+      refusal.kind === 'replay'
+    ) {
+      const reason = refusal.kind === 'unsigned' || refusal.kind === 'replay' ? refusal.kind : 'bad-signature';
       this.emit({
         type: 'security',
         key: this.uniqueKey('security', time),

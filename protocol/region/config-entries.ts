@@ -152,18 +152,40 @@ function decodeSubnet(fields: EntryFields): Decoded<ConfigChange> {
   return { ok: true, value: { type: 'put-subnet', subnet: result.data } };
 }
 
+/** The creation time (ms) an epoch token carries as its base-36 prefix (PROTOCOL.md §4.1), or undefined. */
+export function epochTime(epoch: string): number | undefined {
+  const match = /^([0-9a-z]{1,11})-/.exec(epoch);
+  if (match === null) return undefined;
+  const time = parseInt(match[1] as string, 36);
+  return Number.isSafeInteger(time) ? time : undefined;
+}
+
 /**
- * The re-sync rule (PROTOCOL.md §4.4) for a reader at `applied`: `apply` the next revision of its epoch, or any
- * snapshot that is newer or from another epoch; `skip` what is already applied; `resync` (load the latest snapshot)
- * after a gap, or for a delta of another epoch (the region's history restarted).
+ * Whether `entry` belongs to a history that replaces `applied`'s: only one created later does (the region makes a
+ * new epoch when its Redis lost the old one). An older or unordered epoch is a recorded entry played back.
+ */
+function newerEpoch(applied: AppliedRevision, entry: Pick<ConfigEntry, 'epoch'>): boolean {
+  if (applied.epoch === undefined) return true;
+  const before = epochTime(applied.epoch);
+  const after = epochTime(entry.epoch);
+  return before === undefined || (after !== undefined && after > before);
+}
+
+/**
+ * The re-sync rule (PROTOCOL.md §4.4) for a reader at `applied`: `apply` the next revision of its epoch, or a
+ * snapshot that is newer in its epoch or from a newer epoch; `skip` what is already applied; `resync` (load the
+ * latest snapshot) after a gap, or for a delta of a newer epoch; `replay` (refuse, keep serving) for anything of
+ * an older epoch: config never goes back, whoever wrote to Redis.
  */
 export function revisionAction(
   applied: AppliedRevision,
   entry: Pick<ConfigEntry, 'type' | 'epoch' | 'revision'>,
-): 'apply' | 'skip' | 'resync' {
-  const sameEpoch = applied.epoch === entry.epoch;
-  if (entry.type === 'snapshot') return !sameEpoch || entry.revision > applied.revision ? 'apply' : 'skip';
-  if (!sameEpoch) return 'resync';
+): 'apply' | 'skip' | 'resync' | 'replay' {
+  if (applied.epoch !== entry.epoch) {
+    if (!newerEpoch(applied, entry)) return 'replay';
+    return entry.type === 'snapshot' ? 'apply' : 'resync';
+  }
   if (entry.revision <= applied.revision) return 'skip';
+  if (entry.type === 'snapshot') return 'apply';
   return entry.revision === applied.revision + 1 ? 'apply' : 'resync';
 }

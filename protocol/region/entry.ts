@@ -13,10 +13,11 @@ export type EntryFields = Readonly<Record<string, string>>;
 export type RawEntry = readonly string[] | EntryFields;
 
 /**
- * Why an entry was refused. `unsigned` and `bad-signature` are security events; the others are the
- * writer's bug or a version mismatch, reported as refusals (PROTOCOL.md §7).
+ * Why an entry was refused. `unsigned`, `bad-signature` and `replay` (an authentic entry of an older history
+ * played back) are security events; the others are the writer's bug or a version mismatch, reported as refusals
+ * (PROTOCOL.md §7).
  */
-export type RefusalKind = 'malformed' | 'version' | 'unsigned' | 'bad-signature' | 'schema';
+export type RefusalKind = 'malformed' | 'version' | 'unsigned' | 'bad-signature' | 'schema' | 'replay';
 
 export interface Refusal {
   ok: false;
@@ -33,7 +34,7 @@ export function refuse(kind: RefusalKind, field: string, message: string): Refus
 }
 
 export function isSecurityRefusal(refusal: Refusal): boolean {
-  return refusal.kind === 'unsigned' || refusal.kind === 'bad-signature';
+  return refusal.kind === 'unsigned' || refusal.kind === 'bad-signature' || refusal.kind === 'replay';
 }
 
 /** Refuses duplicate and ill-formed names: either would make the canonical form ambiguous. */

@@ -17,6 +17,7 @@ import {
   entriesReply,
   rackKeys,
   regionKeys,
+  snapshotBodyKey,
 } from '../../protocol/region/index.js';
 import type { RackEvent } from '../../protocol/region/index.js';
 import { RegionSync } from '../../agent/region/region-sync.js';
@@ -209,6 +210,82 @@ describe('RegionSync with a real redis-server', () => {
     await again.start();
     expect(again.revision).toBeGreaterThanOrEqual(1);
     expect(ipOf(again, 1)).toBe(res(1).ip);
+  });
+
+  /** What anyone who can read Redis can record of the latest snapshot, and later write back without the secret. */
+  async function recordSnapshot(redis: Redis, prefix: string) {
+    const k = regionKeys(prefix);
+    const [head, id, epoch, revision] = await Promise.all([
+      redis.hgetall(k.snapshotHead),
+      redis.get(k.snapshotEntryId),
+      redis.get(k.configEpoch),
+      redis.get(k.configRevision),
+    ]);
+    const bodyKey = snapshotBodyKey(prefix, JSON.parse(head.data ?? '{}').id as string);
+    return {
+      head,
+      id: id as string,
+      epoch: epoch as string,
+      revision: revision as string,
+      bodyKey,
+      body: await redis.dumpBuffer(bodyKey),
+    };
+  }
+
+  /** Writes a recorded snapshot back as the latest one and breaks the stream, so the rack must re-sync from it. */
+  async function restoreSnapshot(redis: Redis, prefix: string, recorded: Awaited<ReturnType<typeof recordSnapshot>>) {
+    const k = regionKeys(prefix);
+    await redis.del(k.snapshotHead, k.configStream, recorded.bodyKey);
+    await redis.hset(k.snapshotHead, recorded.head);
+    if (recorded.body !== null) await redis.restore(recorded.bodyKey, 0, recorded.body);
+    await redis.set(k.snapshotEntryId, recorded.id);
+    await redis.set(k.configEpoch, recorded.epoch);
+    await redis.set(k.configRevision, recorded.revision);
+    await redis.set(k.configStream, 'not a stream any more');
+  }
+
+  it('never goes back: a recorded older snapshot of the same history, restored without the secret, is not applied', async () => {
+    const { make, region, redis, prefix, log } = setup();
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+    const recorded = await recordSnapshot(redis, prefix);
+    const sync = make();
+    await sync.start();
+    await log.wait((l) => l.event === 'region.status' && l.to === 'live');
+    // Revisions 2-4: res(1)'s address moves to res(2)'s MAC.
+    await region.deleteReservation(res(1).mac);
+    await region.putReservation({ mac: res(2).mac, ip: res(1).ip });
+    await region.putReservation(res(3));
+    await log.wait((l) => l.event === 'region.sync.applied' && l.revision === 4);
+    await restoreSnapshot(redis, prefix, recorded);
+    // What SIGHUP or a replayed signed `reload` RPC does: re-sync from the latest snapshot.
+    await sync.reload().catch(() => undefined);
+    expect(sync.revision).toBe(4);
+    expect(sync.serving.index.byIp(res(1).ip)?.mac).toBe(res(2).mac);
+    expect(ipOf(sync, 1)).toBeUndefined();
+  });
+
+  it('refuses a recorded snapshot of an older history as a replay, reports it once, and keeps serving', async () => {
+    const { make, region, redis, prefix, log } = setup();
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+    const recorded = await recordSnapshot(redis, prefix);
+    // The region's Redis loses its data: the next publish starts a new, later history.
+    const k = regionKeys(prefix);
+    await redis.del(k.configRevision, k.configEpoch, k.configStream, k.snapshotHead, k.snapshotEntryId);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [{ mac: res(2).mac, ip: res(1).ip }] });
+    const sync = make();
+    await sync.start();
+    await log.wait((l) => l.event === 'region.status' && l.to === 'live');
+    const applied = { epoch: await redis.get(k.configEpoch), revision: sync.revision };
+    expect(applied.epoch).not.toBe(recorded.epoch);
+    await restoreSnapshot(redis, prefix, recorded);
+    await sync.reload().catch(() => undefined);
+    const refused = await log.wait((l) => l.event === 'region.refused' && l.kind === 'replay');
+    expect(refused).toMatchObject({ field: 'epoch' });
+    expect(sync.revision).toBe(applied.revision);
+    expect(sync.serving.index.byIp(res(1).ip)?.mac).toBe(res(2).mac);
+    await sync.reload().catch(() => undefined);
+    expect(log.lines.filter((l) => l.event === 'region.refused' && l.kind === 'replay')).toHaveLength(1);
   });
 
   it('refuses a snapshot signed with another secret, reports it, and keeps the last good config', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeConfigEntry, encodeConfigEntry, revisionAction } from '../../../../protocol/region/config-entries.js';
+import {
+  decodeConfigEntry,
+  encodeConfigEntry,
+  epochTime,
+  revisionAction,
+} from '../../../../protocol/region/config-entries.js';
 import type { ConfigEntry } from '../../../../protocol/region/config-entries.js';
 import { encodeSnapshot } from '../../../../protocol/region/snapshot.js';
 import { KEYS, OTHER_SECRET, SECRET, resign, tamper, toRecord } from './support.js';
@@ -218,8 +223,31 @@ describe('revisionAction: the re-sync rule', () => {
     "after the region's history restarts (new epoch), applies its snapshot even at a lower revision, and " +
       're-syncs on its deltas',
     () => {
-      expect(revisionAction(at(57), { type: 'snapshot', epoch: 'epoch-b', revision: 1 })).toBe('apply');
-      expect(revisionAction(at(57), { type: 'put-reservation', epoch: 'epoch-b', revision: 58 })).toBe('resync');
+      // A later history: its token's time (base 36, before the dash) is after the applied one's.
+      const applied = { epoch: `${(1_700_000_000_000).toString(36)}-aaaaaaaa`, revision: 57 };
+      const restarted = `${(1_700_000_100_000).toString(36)}-bbbbbbbb`;
+      expect(revisionAction(applied, { type: 'snapshot', epoch: restarted, revision: 1 })).toBe('apply');
+      expect(revisionAction(applied, { type: 'put-reservation', epoch: restarted, revision: 58 })).toBe('resync');
     },
   );
+
+  it('never goes back to an older history: entries of an older or unordered epoch are replays', () => {
+    // Epoch tokens carry their creation time (ms, base 36) before the dash, as RegionClient makes them.
+    const older = `${(1_700_000_000_000).toString(36)}-aaaaaaaa`;
+    const applied = { epoch: `${(1_700_000_500_000).toString(36)}-bbbbbbbb`, revision: 4 };
+    const newer = `${(1_700_000_900_000).toString(36)}-cccccccc`;
+    expect(epochTime(applied.epoch)).toBe(1_700_000_500_000);
+    expect(revisionAction(applied, { type: 'snapshot', epoch: older, revision: 1 })).toBe('replay');
+    expect(revisionAction(applied, { type: 'snapshot', epoch: older, revision: 99 })).toBe('replay');
+    expect(revisionAction(applied, { type: 'put-reservation', epoch: older, revision: 5 })).toBe('replay');
+    expect(revisionAction(applied, { type: 'snapshot', epoch: 'NotATime', revision: 9 })).toBe('replay');
+    // A rack whose state predates ordered epochs takes another epoch once, as before.
+    expect(revisionAction({ epoch: 'LegacyToken', revision: 3 }, { type: 'snapshot', epoch: older, revision: 1 })).toBe(
+      'apply',
+    );
+    expect(revisionAction(applied, { type: 'snapshot', epoch: newer, revision: 1 })).toBe('apply');
+    expect(revisionAction(applied, { type: 'put-reservation', epoch: newer, revision: 2 })).toBe('resync');
+    expect(revisionAction(applied, { type: 'snapshot', epoch: applied.epoch, revision: 1 })).toBe('skip');
+    expect(revisionAction({ revision: 0 }, { type: 'snapshot', epoch: older, revision: 1 })).toBe('apply');
+  });
 });
