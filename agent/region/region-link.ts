@@ -29,6 +29,8 @@ export interface RegionLinkOptions extends Pick<
   handlers: RpcHandlers;
   logger: Logger;
   now: () => number;
+  /** Where answered RPC request ids are kept across restarts. */
+  answeredPath: string;
 }
 
 /** What the link tells the region service, and asks of it. */
@@ -96,6 +98,7 @@ export class RegionLink {
       blockMs: options.blockMs,
       now,
       handlers: options.handlers,
+      answeredPath: options.answeredPath,
       refused: (refusal, stream, id) => host.refused(refusal, stream, id),
     });
     this.heartbeat = new Heartbeat({

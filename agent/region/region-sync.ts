@@ -127,6 +127,7 @@ export class RegionSync {
         handlers: this.handlers,
         logger: this.log,
         now: this.now,
+        answeredPath: join(this.options.stateDir, 'region', 'rpc-answered.json'),
       },
       {
         lost: () => this.onLost(),

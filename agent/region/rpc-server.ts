@@ -13,6 +13,7 @@ import type { RpcError } from '../../protocol/region/rpc-methods.js';
 import { autoclaimReply, streamsReply } from '../../protocol/region/stream-replies.js';
 import type { StreamEntry } from '../../protocol/region/stream-replies.js';
 import { runRetrying } from './backoff.js';
+import { AnsweredRequests } from './answered-requests.js';
 import { whenReady } from './redis-connection.js';
 import type { RpcHandlers } from './rpc-handlers.js';
 
@@ -32,16 +33,19 @@ export interface RpcServerOptions {
   /** @default 5000 */
   blockMs?: number;
   now?: () => number;
+  /** Where answered request ids are kept across restarts. @default undefined — memory only */
+  answeredPath?: string;
 }
 
 export class RpcServer {
-  /** Request ids answered, until their deadline: a redelivered request is acked, not run again. */
-  private readonly answered = new Map<string, number>();
+  /** Request ids answered, until their deadline: a redelivered or replayed request is acked, not run again. */
+  private readonly answered: AnsweredRequests;
   private readonly abort = new AbortController();
   private readonly now: () => number;
 
   constructor(private readonly options: RpcServerOptions) {
     this.now = options.now ?? Date.now;
+    this.answered = new AnsweredRequests(options.answeredPath, this.now);
   }
 
   /** Runs until close(); never throws. */
@@ -49,6 +53,7 @@ export class RpcServer {
     const { signal } = this.abort;
     return runRetrying(signal, {
       start: async () => {
+        await this.answered.load();
         await whenReady(this.options.redis, 3000, signal);
         await whenReady(this.options.blocking, 3000, signal);
         await this.createGroup();
@@ -116,7 +121,6 @@ export class RpcServer {
       return void (await ack());
     }
     const request = decoded.value;
-    this.forgetExpired();
     if (this.answered.has(request.id)) {
       this.logCall(request.method, request.id, 'duplicate');
       return void (await ack());
@@ -131,7 +135,7 @@ export class RpcServer {
       '*',
       ...encodeRpcReply(reply, this.options.secret, keys.rpcReplies),
     );
-    this.answered.set(request.id, request.deadline);
+    await this.answered.add(request.id, request.deadline);
     await ack();
     this.logCall(request.method, request.id, reply.ok ? 'ok' : reply.error.code);
   }
@@ -154,11 +158,6 @@ export class RpcServer {
     } catch (error) {
       return { ...common, time: this.now(), ok: false, error: asRpcError(request.method, error) };
     }
-  }
-
-  private forgetExpired(): void {
-    const now = this.now();
-    for (const [id, deadline] of this.answered) if (deadline < now) this.answered.delete(id);
   }
 
   private logCall(method: string, id: string, outcome: string): void {

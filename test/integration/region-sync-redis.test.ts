@@ -405,4 +405,32 @@ describe('RegionSync with a real redis-server', () => {
     const pending = (await redis.call('XPENDING', keys.rpc, RPC_GROUP)) as unknown[];
     expect(Number(pending[0])).toBe(0);
   });
+
+  it('does not run a signed request again when it is played back after a restart, before its deadline', async () => {
+    const { make, region, redis, prefix, log, stateDir } = setup();
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+    const keys = rackKeys('rack-u', prefix);
+    const now = Date.now();
+    const fields = encodeRpcRequest(
+      { id: 'reload-1', method: 'reload', params: {}, time: now, deadline: now + 600_000 },
+      SECRET,
+      keys.rpc,
+    );
+    const first = make();
+    await first.start();
+    await redis.xadd(keys.rpc, '*', ...fields);
+    await log.wait((l) => l.event === 'region.rpc' && l.id === 'reload-1' && l.outcome === 'ok');
+    await first.close();
+
+    // Anyone who can read the stream can add the same signed entry again.
+    const second = make(stateDir);
+    await second.start();
+    await redis.xadd(keys.rpc, '*', ...fields);
+    const outcome = await log.wait((l) => l.event === 'region.rpc' && l.id === 'reload-1' && l.outcome !== 'ok');
+    expect(outcome.outcome).toBe('duplicate');
+    const runs = log.lines.filter((l) => l.event === 'region.rpc' && l.id === 'reload-1' && l.outcome === 'ok');
+    expect(runs).toHaveLength(1);
+    const replies = entriesReply(await redis.call('XRANGE', keys.rpcReplies, '-', '+'));
+    expect(replies).toHaveLength(1);
+  });
 });
