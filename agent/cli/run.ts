@@ -9,7 +9,7 @@ import { StartupError } from '../daemon/rackd-options.js';
 import { createLogger } from '../log/logger.js';
 import { ServiceShell, installFatalHandlers } from '../service/service-shell.js';
 import { rateLimitOptions } from '../config/service-config.js';
-import { readSecretFile } from '../region/region-mode.js';
+import { readSecretFile } from '../config/secret-file.js';
 import type { RegionModeOptions } from '../region/region-mode.js';
 import type { LogFormat, LogLevel } from '../log/logger.js';
 
@@ -133,7 +133,12 @@ async function regionOptions(options: FileOptions): Promise<RegionModeOptions | 
         'rand -hex 32 > /etc/rackd/region.secret`',
     );
   }
-  const secret = await readSecretFile(options.secret_file);
+  const secret = readSecretFile(
+    options.secret_file,
+    (path, code) =>
+      `region secret file ${path} cannot be read (${code}): create it with \`openssl rand -hex 32 > ${path}\` ` +
+      `and give it to the rackd user only`,
+  );
   return {
     redisUrl: options.redis,
     rackId: options.rack_id,

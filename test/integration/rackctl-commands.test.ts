@@ -14,9 +14,9 @@ import type { RackEvent } from '../../protocol/region/index.js';
 const SECRET = '0123456789abcdef0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'rackctl-cmd-'));
 const secretFile = join(dir, 'secret');
-writeFileSync(secretFile, `${SECRET}\n`);
+writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
 const otherSecretFile = join(dir, 'other-secret');
-writeFileSync(otherSecretFile, 'fedcba9876543210fedcba9876543210\n');
+writeFileSync(otherSecretFile, 'fedcba9876543210fedcba9876543210\n', { mode: 0o600 });
 
 const IPAM_YAML = `subnets:
   - cidr: 10.20.0.0/24

@@ -53,15 +53,21 @@ describe('loadSecret', () => {
 
   it('strips one trailing newline, as the racks do', () => {
     const path = join(dir, 'ok');
-    writeFileSync(path, '0123456789abcdef0123456789abcdef\n');
+    writeFileSync(path, '0123456789abcdef0123456789abcdef\n', { mode: 0o600 });
     expect(loadSecret(path).toString()).toBe('0123456789abcdef0123456789abcdef');
   });
 
   it('names the flag for a missing or short file', () => {
     expect(() => loadSecret(join(dir, 'absent'))).toThrow(/does not exist: pass --secret-file FILE/);
     const short = join(dir, 'short');
-    writeFileSync(short, 'tooshort\n');
+    writeFileSync(short, 'tooshort\n', { mode: 0o600 });
     expect(() => loadSecret(short)).toThrow(/secret file .*short: region secret is 8 bytes, need at least 16/);
+  });
+
+  it('refuses a secret that group or others may read', () => {
+    const open = join(dir, 'open');
+    writeFileSync(open, '0123456789abcdef0123456789abcdef\n', { mode: 0o644 });
+    expect(() => loadSecret(open)).toThrow(/has mode 0644: .*chmod 600/);
   });
 });
 

@@ -39,7 +39,7 @@ describe('discovery under a region (real redis-server, arping in a namespace)', 
     const dir = env.lab.tempDir('region');
     const socket = join(dir, 'redis.sock');
     relay = await unixRelay(socket, redisServer.port);
-    writeFileSync(join(dir, 'secret'), `${SECRET}\n`);
+    writeFileSync(join(dir, 'secret'), `${SECRET}\n`, { mode: 0o600 });
     writeFileSync(join(dir, 'rackd.yaml'), JSON.stringify({ discovery: { enabled: true } }));
     redis = new Redis(redisServer.url);
     region = new RegionClient(redis, { secret: Buffer.from(SECRET), prefix: PREFIX });

@@ -55,7 +55,7 @@ describe('rackd region sync (real redis-server, udhcpc in a namespace)', () => {
     const socket = join(dir, 'redis.sock');
     relay = await unixRelay(socket, redisServer.port);
     const secretFile = join(dir, 'secret');
-    writeFileSync(secretFile, `${SECRET}\n`);
+    writeFileSync(secretFile, `${SECRET}\n`, { mode: 0o600 });
     redis = new Redis(redisServer.url);
     region = new RegionClient(redis, { secret: Buffer.from(SECRET), prefix: PREFIX });
     // One state dir for both runs (startRackd makes a fresh one each time; a later --state-dir wins).

@@ -1,10 +1,9 @@
 // Where rackctl connects and with which secret (PROTOCOL.md §1): flags over environment over defaults, and a
 // Redis connection that fails fast with a message naming the fix instead of ioredis's endless reconnecting.
 
-import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { DEFAULT_PREFIX, isValidPrefix } from '../../../protocol/region/keys.js';
-import { parseSecret } from '../../../protocol/region/signing.js';
+import { readSecretFile } from '../../config/secret-file.js';
 import { integerFlag, stringFlag } from './args.js';
 import type { OptionValues } from './args.js';
 
@@ -51,20 +50,13 @@ export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): C
 
 /** Throws SettingsError naming the flag when the file is missing, unreadable or too short. */
 export function loadSecret(path: string): Buffer {
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    return readSecretFile(path, (file, code) => {
+      const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`;
+      return `secret file ${file} ${why}: pass --secret-file FILE (the file the racks' secret_file names)`;
+    });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (error as Error).message})`;
-    throw new SettingsError(
-      `secret file ${path} ${why}: pass --secret-file FILE (the file the racks' secret_file names)`,
-    );
-  }
-  try {
-    return parseSecret(bytes);
-  } catch (error) {
-    throw new SettingsError(`secret file ${path}: ${(error as Error).message}`);
+    throw new SettingsError((error as Error).message);
   }
 }
 
