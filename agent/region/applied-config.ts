@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Ipam } from '../../protocol/ipam/types.js';
 import type { ConfigChange, ConfigEntry } from '../../protocol/region/config-entries.js';
 import type { ServedConfig } from '../serving/served-config.js';
+import type { StateOnDisk } from './applied-types.js';
 import type { Serving } from '../serving/serving.js';
 import { AppliedStateStore } from './applied-state.js';
 import type { AppliedPosition, BaseToWrite, DeltaRecord } from './applied-state.js';
@@ -109,9 +110,19 @@ export class AppliedConfig {
   }
 
   /** Serves the last applied state from disk; false when there is none. */
-  async loadFromDisk(): Promise<boolean> {
-    const loaded = await this.store.load();
-    if (loaded === undefined) return false;
+  async loadFromDisk(): Promise<StateOnDisk['kind']> {
+    const onDisk = await this.store.read();
+    if (onDisk.kind === 'refused') {
+      // Serve nothing rather than an older file: the region's snapshot brings the config back, and the floor's
+      // epoch keeps older histories out meanwhile (PROTOCOL.md §4.4).
+      this.positionValue = { epoch: onDisk.floor?.epoch, revision: 0, entryId: '0-0' };
+      this.log.error(
+        { event: 'region.state.refused', reason: onDisk.reason, floor: onDisk.floor },
+        'the region state on disk cannot be used: serving nothing until the region answers',
+      );
+    }
+    if (onDisk.kind !== 'loaded') return onDisk.kind;
+    const loaded = onDisk.state;
     // Validated before it was applied and checksummed when written (applied-state.ts): not validated again.
     let model = ConfigModel.fromColumns(loaded.base.subnets, loaded.base.reservations, loaded.base.keys);
     let position: AppliedPosition = {
@@ -143,7 +154,7 @@ export class AppliedConfig {
       },
       `serving region revision ${position.revision} from disk`,
     );
-    return true;
+    return 'loaded';
   }
 
   /** A file-based start before any region config (revision 0, nothing persisted). */

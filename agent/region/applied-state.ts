@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { readBase, writeBase } from './applied-base-file.js';
 import type { BaseRefusal } from './applied-base-file.js';
 import { writeAtomically } from './state-files.js';
-import type { AppliedBase, AppliedStateOptions, BaseToWrite, DeltaRecord, LoadedState } from './applied-types.js';
+import type {
+  AppliedBase,
+  AppliedFloor,
+  AppliedStateOptions,
+  BaseToWrite,
+  DeltaRecord,
+  LoadedState,
+  StateOnDisk,
+} from './applied-types.js';
 
 export type {
   AppliedBase,
@@ -20,6 +28,8 @@ export type {
 export class AppliedStateStore {
   readonly basePath: string;
   readonly logPath: string;
+  /** applied-floor.json: the written position, kept apart from the state it describes. */
+  readonly floorPath: string;
   private pendingLines: string[] = [];
   private baseDirty = false;
   private logLines = 0;
@@ -34,27 +44,51 @@ export class AppliedStateStore {
   ) {
     this.basePath = join(options.dir, 'applied.json');
     this.logPath = join(options.dir, 'applied.log');
+    this.floorPath = join(options.dir, 'applied-floor.json');
     this.debounceMs = options.debounceMs ?? 200;
     this.compactAfter = options.compactAfter ?? 10_000;
   }
 
   /** undefined when nothing was ever applied (or the base is corrupt or invalid: then the region re-sends it all). */
+  /** The state to serve, or undefined when there is none or it is refused (read() tells which). */
   async load(): Promise<LoadedState | undefined> {
+    const onDisk = await this.read();
+    return onDisk.kind === 'loaded' ? onDisk.state : undefined;
+  }
+
+  async read(): Promise<StateOnDisk> {
     await mkdir(this.options.dir, { recursive: true });
+    const floor = await this.readFloor();
     let text: string;
     try {
       text = await readFile(this.basePath, 'utf8');
     } catch {
-      return undefined;
+      if (floor === undefined) return { kind: 'none' };
+      this.options.onRefused?.('missing: the state was written before and is gone');
+      return { kind: 'refused', reason: 'missing', floor };
     }
     const base = await readBase(this.options.dir, text).catch((err: unknown): BaseRefusal => ({
       reason: `unreadable: ${(err as Error).message}`,
     }));
     if ('reason' in base) {
       this.options.onRefused?.(base.reason, base.problems);
+      return { kind: 'refused', reason: base.reason, floor };
+    }
+    return { kind: 'loaded', state: { base, deltas: await this.readLog(base) } };
+  }
+
+  private async readFloor(): Promise<AppliedFloor | undefined> {
+    try {
+      const floor = JSON.parse(await readFile(this.floorPath, 'utf8')) as AppliedFloor;
+      return typeof floor.revision === 'number' ? floor : undefined;
+    } catch {
       return undefined;
     }
-    return { base, deltas: await this.readLog(base) };
+  }
+
+  /** After each write: where the written state stands, in a file of its own. */
+  private async writeFloor(floor: AppliedFloor): Promise<void> {
+    await writeAtomically(this.floorPath, JSON.stringify({ epoch: floor.epoch, revision: floor.revision }));
   }
 
   private async readLog(base: AppliedBase): Promise<DeltaRecord[]> {
@@ -124,6 +158,7 @@ export class AppliedStateStore {
       this.logLines = 0;
       await writeBase(this.options, this.basePath, state);
       await writeAtomically(this.logPath, '');
+      await this.writeFloor(state);
       return;
     }
     if (this.pendingLines.length === 0) return;
@@ -137,6 +172,8 @@ export class AppliedStateStore {
       await file.close();
     }
     this.logLines += lines.length;
+    const last = JSON.parse(lines[lines.length - 1] as string) as DeltaRecord;
+    await this.writeFloor(last);
   }
 
   /** Cancels the debounce timer; call flush() first to keep what is pending. */

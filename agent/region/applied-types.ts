@@ -45,6 +45,21 @@ export interface LoadedState {
   deltas: DeltaRecord[];
 }
 
+/** The history and revision last written, kept apart from the state so a corrupt state still tells it. */
+export interface AppliedFloor {
+  epoch?: string;
+  revision: number;
+}
+
+/**
+ * What the state dir held: a state to serve; `refused` when one was written but cannot be used now (corrupt,
+ * truncated, deleted under a kept floor); `none` on a first start.
+ */
+export type StateOnDisk =
+  | { kind: 'loaded'; state: LoadedState }
+  | { kind: 'refused'; reason: string; floor: AppliedFloor | undefined }
+  | { kind: 'none' };
+
 export interface AppliedStateOptions {
   /** `<state_dir>/region`. */
   dir: string;

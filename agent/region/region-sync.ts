@@ -107,8 +107,9 @@ export class RegionSync {
    */
   async start(bootstrap: Ipam | undefined = this.options.bootstrap): Promise<void> {
     if (this.statusValue !== 'standalone') return;
+    // The bootstrap file is for a first start only: after a refused state it would hand out old addresses.
     const fromDisk = await this.applied.loadFromDisk();
-    if (!fromDisk && bootstrap !== undefined) this.applied.useBootstrap(bootstrap);
+    if (fromDisk === 'none' && bootstrap !== undefined) this.applied.useBootstrap(bootstrap);
     const waiting = await this.journal.open();
     if (waiting > 0)
       this.log.info({ event: 'region.events.journal', count: waiting }, `${waiting} events from the journal to send`);

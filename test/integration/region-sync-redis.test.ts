@@ -1,7 +1,7 @@
 // RegionSync against a real redis-server (PROTOCOL.md §4.4, §5.4, §6.2): gap and epoch re-syncs, refused entries,
 // Redis SIGKILLed and restarted empty with events in flight, pending RPC taken over at start, serving from disk.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -286,6 +286,40 @@ describe('RegionSync with a real redis-server', () => {
     expect(sync.serving.index.byIp(res(1).ip)?.mac).toBe(res(2).mac);
     await sync.reload().catch(() => undefined);
     expect(log.lines.filter((l) => l.event === 'region.refused' && l.kind === 'replay')).toHaveLength(1);
+  });
+
+  it('serves nothing rather than the bootstrap file when its state is corrupt, and takes the region back', async () => {
+    const { make, region, log, stateDir } = setup();
+    await region.publishSnapshot({ subnets: [SUBNET], reservations: [res(1)] });
+    await region.deleteReservation(res(1).mac);
+    await region.putReservation({ mac: res(2).mac, ip: res(1).ip });
+    const first = make();
+    await first.start();
+    await log.wait((l) => l.event === 'region.sync.applied' && l.revision === 3);
+    await log
+      .wait((l) => l.event === 'region.state.base-written' || l.event === 'region.state.log-written', 2000)
+      .catch(() => undefined);
+    await first.close();
+    // One bit flipped in the columns file, and Redis out of reach.
+    const dir = join(stateDir, 'region');
+    const bin = readdirSync(dir).find((name) => name.endsWith('.bin')) as string;
+    const bytes = readFileSync(join(dir, bin));
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+    writeFileSync(join(dir, bin), bytes);
+    const { make: makeOffline, log: offlineLog } = setup({}, `redis://127.0.0.1:${await freeLoopbackPort()}`);
+    const offline = makeOffline(stateDir);
+    // The bootstrap file still gives the address to its first owner: it must not be served.
+    await offline.start({ subnets: [SUBNET], reservations: [{ ...res(1), subnet: SUBNET.cidr }] });
+    expect(offline.serving.index.byIp(res(1).ip)).toBeUndefined();
+    expect(offlineLog.lines.some((l) => l.event === 'region.state.refused')).toBe(true);
+    await offline.close();
+    // With the region back, its snapshot and deltas bring the config back.
+    const again = make(stateDir);
+    await again.start({ subnets: [SUBNET], reservations: [{ ...res(1), subnet: SUBNET.cidr }] });
+    const deadline = Date.now() + 10_000;
+    while (again.revision < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(again.revision).toBe(3);
+    expect(again.serving.index.byIp(res(1).ip)?.mac).toBe(res(2).mac);
   });
 
   it('refuses a snapshot signed with another secret, reports it, and keeps the last good config', async () => {

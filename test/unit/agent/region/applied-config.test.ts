@@ -31,7 +31,7 @@ function put(revision: number, reservation: Reservation): Exclude<ConfigEntry, {
 
 async function restarted(dir: string): Promise<AppliedConfig> {
   const applied = new AppliedConfig({ dir, logger: pino({ level: 'silent' }) });
-  expect(await applied.loadFromDisk()).toBe(true);
+  expect(await applied.loadFromDisk()).toBe('loaded');
   return applied;
 }
 
