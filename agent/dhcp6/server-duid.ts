@@ -12,9 +12,11 @@ export const DUID_FILE = 'dhcp6-duid';
 
 export interface ServerDuid {
   duid: Buffer;
-  /** True when this call made it (first start), false when read from the state dir. */
+  /** True when this call made it (first start, or an empty file), false when read from the state dir. */
   created: boolean;
   path: string;
+  /** Set when a file was there but empty (a crash or a truncation): the DUID was made anew. */
+  replacedEmpty?: boolean;
 }
 
 function parseDuidText(text: string, path: string): Buffer {
@@ -46,10 +48,12 @@ export async function loadServerDuid(stateDir: string, mac: string | undefined):
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  if (text !== undefined) return { duid: parseDuidText(text, path), created: false, path };
+  // An empty file holds nothing to keep stable: make a new DUID rather than stop the daemon over it.
+  const empty = text !== undefined && text.trim() === '';
+  if (text !== undefined && !empty) return { duid: parseDuidText(text, path), created: false, path };
   const duid = newDuid(mac);
   // Write-then-rename: a crash mid-write must not leave a half DUID that the next start refuses.
   await writeFile(`${path}.tmp`, `${bytesToColonHex(duid)}\n`);
   await rename(`${path}.tmp`, path);
-  return { duid, created: true, path };
+  return { duid, created: true, path, ...(empty ? { replacedEmpty: true } : {}) };
 }

@@ -59,6 +59,12 @@ export class Dhcp6Service {
     const mac = first === undefined ? undefined : this.options.interfaceInfo(first)?.mac;
     const loaded = await loadServerDuid(this.options.stateDir, mac);
     this.serverDuid = loaded.duid;
+    if (loaded.replacedEmpty === true) {
+      this.options.logger.warn(
+        { event: 'dhcp6.duid.replaced', file: loaded.path },
+        `${loaded.path} was empty: a new server DUID was made (clients see a new DHCPv6 server)`,
+      );
+    }
     const event = loaded.created ? 'dhcp6.duid.created' : 'dhcp6.duid.loaded';
     this.options.logger.info(
       { event, duid: bytesToColonHex(loaded.duid), file: loaded.path },

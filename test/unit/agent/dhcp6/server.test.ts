@@ -107,6 +107,13 @@ describe('server DUID in the state dir (RFC 8415 §11)', () => {
     await expect(loadServerDuid(dir, '52:54:00:ab:cd:ef')).rejects.toThrow(/delete it to have rackd make a new one/);
   });
 
+  it('makes a new DUID when the file is empty, instead of stopping the daemon', async () => {
+    writeFileSync(join(dir, 'dhcp6-duid'), '');
+    const made = await loadServerDuid(dir, '52:54:00:ab:cd:ef');
+    expect(made).toMatchObject({ created: true, replacedEmpty: true });
+    expect(readFileSync(join(dir, 'dhcp6-duid'), 'utf8')).toBe('00:03:00:01:52:54:00:ab:cd:ef\n');
+  });
+
   it('uses a random DUID-UUID when the interface has no hardware address', async () => {
     const other = mkdtempSync(join(tmpdir(), 'rk6-duid-'));
     try {
