@@ -10,6 +10,7 @@ import type { Dhcp4Server } from '../dhcp4/server.js';
 import { Dhcp6Service } from '../dhcp6/service.js';
 import { isSubnet4 } from '../../protocol/ipam/parse.js';
 import { servedFromIpam } from '../serving/served-config.js';
+import type { ServedConfig } from '../serving/served-config.js';
 import { Serving } from '../serving/serving.js';
 import type { Ipam } from '../../protocol/ipam/types.js';
 import { interfaceStatuses, servedCounts } from '../region/region-mode.js';
@@ -100,7 +101,8 @@ export class Rackd {
 
   async start(): Promise<void> {
     await mkdir(this.options.stateDir, { recursive: true });
-    const ipam = this.region === undefined ? await this.loadFile() : await this.startRegion(this.region);
+    if (this.region === undefined) await this.loadFile();
+    else await this.startRegion(this.region);
     await this.refreshInterfaces();
     const missing = this.follower.missingNamed([...this.interfaceView.values()]);
     // A named interface that does not exist is a typo until proven otherwise: fail with the usual message.
@@ -109,20 +111,33 @@ export class Rackd {
     this.discovery = await this.startDiscovery();
     if (this.discovery !== undefined && this.region !== undefined)
       connectDiscovery(this.discovery, this.region, this.options.region?.rackId ?? '');
-    await this.dhcp6.apply(ipam).catch((error: unknown) => {
-      throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
-    });
-    // From now on DHCPv6 follows every new generation of subnets, from a reloaded file or from the region.
-    this.serving.onSubnetsChanged((subnets) => {
-      this.dhcp6.apply({ subnets: [...subnets], reservations: [] }).catch((err: unknown) => {
-        this.log.error({ event: 'dhcp6.apply-failed', err }, 'cannot apply the new subnets to DHCPv6');
-      });
-    });
+    await this.followWithDhcp6();
     this.setStatus('running');
     this.log.info({ event: 'rackd.ready', interfaces: this.server.interfaces }, 'rackd ready');
   }
 
-  private async loadFile(): Promise<Ipam> {
+  /**
+   * DHCPv6 takes what is served now (a failure stops the start) and then every new generation of subnets, from a
+   * reloaded file or the region, in order. Reading the subnets and subscribing happen in one step, so a snapshot
+   * that lands while the daemon starts is not missed.
+   */
+  private async followWithDhcp6(): Promise<void> {
+    const subnets = (list: ServedConfig['subnets']): Ipam => ({ subnets: [...list], reservations: [] });
+    const initial = this.dhcp6.apply(subnets(this.serving.current?.subnets ?? []));
+    let applying: Promise<void> = initial.catch(() => undefined);
+    this.serving.onSubnetsChanged((next) => {
+      applying = applying
+        .then(() => this.dhcp6.apply(subnets(next)))
+        .catch((err: unknown) => {
+          this.log.error({ event: 'dhcp6.apply-failed', err }, 'cannot apply the new subnets to DHCPv6');
+        });
+    });
+    await initial.catch((error: unknown) => {
+      throw new StartupError(`cannot serve DHCPv6: ${(error as Error).message}`);
+    });
+  }
+
+  private async loadFile(): Promise<void> {
     const loaded = await loadIpamFile(this.options.ipamPath);
     if (!loaded.ok) {
       const problems = loaded.problems.map((p) => `${p.path}: ${p.message}`);
@@ -130,11 +145,10 @@ export class Rackd {
     }
     this.serving.use(servedFromIpam(loaded.ipam));
     this.log.info({ event: 'config.loaded', file: this.options.ipamPath, ...this.configSummary() }, 'IPAM loaded');
-    return loaded.ipam;
   }
 
   /** Serves the state dir's region config (or, on first boot, the IPAM file if there is one); never waits for Redis. */
-  private async startRegion(region: RegionSync): Promise<Ipam> {
+  private async startRegion(region: RegionSync): Promise<void> {
     const file = await loadIpamFile(this.options.ipamPath);
     if (!file.ok)
       this.log.debug(
@@ -146,7 +160,6 @@ export class Rackd {
       { event: 'config.loaded', source: 'region', revision: region.revision, ...this.configSummary() },
       'region config loaded',
     );
-    return { subnets: [...(this.serving.current?.subnets ?? [])], reservations: [] };
   }
 
   /** SIGHUP under a region: re-read the latest snapshot; failure keeps the config being served. */
