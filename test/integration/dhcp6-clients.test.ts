@@ -74,6 +74,7 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
   let first: Record<string, string> | undefined;
   let second: Record<string, string> | undefined;
   let afterAbuse: Record<string, string> | undefined;
+  let afterReload: Record<string, string> | undefined;
   let sent = 0;
   let counters: LogLine | undefined;
   let pcaps: string[] = [];
@@ -106,6 +107,11 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     const corpus = [...malformedCorpus().map((c) => c.payload), ...fuzzedCorpus(FUZZED)];
     sent = await sendDatagrams(lab, cli0, 'eth0', corpus);
     afterAbuse = await dhclient6(lab, cli0, 'eth0');
+    const reloaded = await rackd.reload(
+      IPAM.replace('dns_servers: [2001:db8:21::53]', 'dns_servers: [2001:db8:21::99]'),
+    );
+    expect(reloaded.event).toBe('config.reloaded');
+    afterReload = await dhclient6(lab, cli1, 'eth0');
     await rackd.stop();
     counters = rackd.events('dhcp6.counters')[0];
     pcaps = await Promise.all(captures.map((c) => c.stop()));
@@ -125,6 +131,10 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
     expect(second, `dhclient -6 got no Reply\n${rackdTail(rackd)}`).toBeDefined();
     expect(second?.new_dhcp6_name_servers?.trim().split(/\s+/)).toEqual(['2001:db8:21::53']);
     expect(second?.new_dhcp6_domain_search?.trim()).toBe('second.example.');
+  });
+
+  it('a SIGHUP with new IPv6 subnet settings is served to the next client, in the same process', () => {
+    expect(afterReload?.new_dhcp6_name_servers?.trim().split(/\s+/), rackdTail(rackd)).toEqual(['2001:db8:21::99']);
   });
 
   it("both replies carry the same server DUID, a DUID-LL of rk0's MAC", () => {
@@ -167,14 +177,17 @@ describe('stateless DHCPv6 on two directly attached segments', () => {
       'dhcpv6.dns_server',
       'dhcpv6.search_list_entry',
     ]);
-    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const [dst, port, dns, search] of rows) {
-      expect({ linkLocal: dst?.startsWith('fe80:'), port, dns, search }).toEqual({
+      expect({ linkLocal: dst?.startsWith('fe80:'), port, search }).toEqual({
         linkLocal: true,
         port: '546',
-        dns: '2001:db8:21::53',
         search: 'second.example.',
       });
+      expect(['2001:db8:21::53', '2001:db8:21::99']).toContain(dns);
     }
+    // Before the reload the old server, after it the new one.
+    expect(rows[0]?.[2]).toBe('2001:db8:21::53');
+    expect(rows.at(-1)?.[2]).toBe('2001:db8:21::99');
   });
 });
