@@ -6,7 +6,6 @@ import type { Logger } from 'pino';
 import { loadIpamFile } from '../config/ipam-file.js';
 import { Dhcp4ActivityEvents } from '../dhcp4/activity-events.js';
 import { Dhcp4Service } from '../dhcp4/service.js';
-import type { Dhcp4Server } from '../dhcp4/server.js';
 import { Dhcp6Service } from '../dhcp6/service.js';
 import { isSubnet4 } from '../../protocol/ipam/parse.js';
 import { servedFromIpam } from '../serving/served-config.js';
@@ -35,7 +34,6 @@ export class Rackd {
   private readonly dhcpEvents: Dhcp4ActivityEvents | undefined;
   private interfaceView = new Map<string, InterfaceInfo>();
   private readonly dhcp4: Dhcp4Service;
-  private readonly server: Dhcp4Server;
   private readonly follower: InterfaceFollower;
   private readonly logLimiter = new LogRateLimiter();
   private readonly dhcp6: Dhcp6Service;
@@ -54,8 +52,8 @@ export class Rackd {
             stateDir: options.stateDir,
             logger: this.log,
             serving: this.serving,
-            served: () => servedCounts(this.server.counters),
-            interfaces: () => interfaceStatuses(options.interfaces, this.interfaceView, this.server.portStats()),
+            served: () => servedCounts(this.dhcp4.server.counters),
+            interfaces: () => interfaceStatuses(options.interfaces, this.interfaceView, this.dhcp4.server.portStats()),
             lastSeen: (mac) => this.dhcpEvents?.lastSeen.get(mac),
           });
     const region = this.region;
@@ -71,16 +69,15 @@ export class Rackd {
       rateLimit: options.rateLimit,
       admitLog: (event) => this.logLimiter.admit(event),
     });
-    this.server = this.dhcp4.server;
     this.follower = new InterfaceFollower({
       entries: options.interfaces,
       logger: this.log,
       servedSubnets: () => this.dhcp4.servedSubnets(),
       open: (name) => this.openInterface(name),
-      close: (name) => this.server.removePort(name),
+      close: (name) => this.dhcp4.server.removePort(name),
       onView: (view) => {
         this.interfaceView = new Map(view.map((info) => [info.name, info]));
-        this.server.syncUnicast();
+        this.dhcp4.server.syncUnicast();
       },
     });
     // Hot-plug: the region hears which interfaces are served whenever that changes (interfaces-changed event).
@@ -113,7 +110,7 @@ export class Rackd {
       connectDiscovery(this.discovery, this.region, this.options.region?.rackId ?? '');
     await this.followWithDhcp6();
     this.setStatus('running');
-    this.log.info({ event: 'rackd.ready', interfaces: this.server.interfaces }, 'rackd ready');
+    this.log.info({ event: 'rackd.ready', interfaces: this.dhcp4.server.interfaces }, 'rackd ready');
   }
 
   /**
@@ -207,8 +204,8 @@ export class Rackd {
 
   metricsSource(): MetricsSource {
     return {
-      dhcp4: () => this.server.counters.snapshot(),
-      ports: () => this.server.portStats(),
+      dhcp4: () => this.dhcp4.server.counters.snapshot(),
+      ports: () => this.dhcp4.server.portStats(),
       reservations: () => this.configSummary().reservations,
       subnets: () => this.configSummary().subnets,
       logLinesSuppressed: () => this.logLimiter.suppressedTotal,
@@ -222,10 +219,10 @@ export class Rackd {
       status: this.statusValue,
       interfaces: this.follower.served,
       ...this.configSummary(),
-      dhcp4: this.server.counters.snapshot(),
+      dhcp4: this.dhcp4.server.counters.snapshot(),
       dhcp6: this.dhcp6.snapshot(),
-      ports: this.server.portStats(),
-      unicast: this.server.unicastStats(),
+      ports: this.dhcp4.server.portStats(),
+      unicast: this.dhcp4.server.unicastStats(),
       region: this.region?.syncStatus(),
       discovery: this.discovery?.statusReport(),
     };

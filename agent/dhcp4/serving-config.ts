@@ -36,8 +36,7 @@ function compile(
 
 /** `ipam` has passed parseIpam. */
 export function buildServingConfig(ipam: Ipam): ServingConfig {
-  const served = servedFromIpam(ipam);
-  return compile(served, served.subnets.filter(isSubnet4).map(compileSubnet4), new CompiledReservations());
+  return new Dhcp4View().of(servedFromIpam(ipam));
 }
 
 /**
